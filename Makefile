@@ -1,0 +1,38 @@
+# The README's commands. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8501
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint validate geodata bench bench-quick clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## set up and open the dashboard at http://localhost:8501
+	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+
+test: $(STAMP)  ## set up (incl. Debian's chromium when root) and run lint + the whole test suite
+	bash scripts/ensure-chromium
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(STAMP)  ## ruff
+	$(PY) -m ruff check .
+
+validate: $(STAMP)  ## check every data file and the sanity figures
+	$(PY) -m dashboard validate
+
+geodata: $(STAMP)  ## rebuild the derived GeoJSON from Natural Earth (needs apt-get download)
+	$(PY) -m dashboard.geobuild build
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

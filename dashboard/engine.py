@@ -1,0 +1,213 @@
+"""The timeline engine: the state of the map at any date, derived from the events alone.
+
+Pure functions and frozen data, no streamlit. Every change date's snapshot is computed
+once, up front; :meth:`Timeline.state_at` is then a binary search (microseconds).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from shapely.prepared import prep
+
+from dashboard.geo import area_km2
+from dashboard.load import Dataset
+from dashboard.model import (
+    AreaKind,
+    ControlChange,
+    Controller,
+    Event,
+    Presence,
+    PresenceChange,
+    RouteChange,
+    RouteStatus,
+)
+
+NO_PRESENCE: frozenset[Presence] = frozenset()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The map between two change dates; ``changed`` names what differs from the previous one.
+
+    Targets are written ``area:<id>``, ``place:<id>`` or ``route:<id>``.
+    """
+
+    date: dt.date
+    event_ids: tuple[str, ...]
+    changed: frozenset[str]
+    area_controller: Mapping[str, Controller | None]
+    area_presence: Mapping[str, frozenset[Presence]]
+    place_controller: Mapping[str, Controller | None]
+    place_presence: Mapping[str, frozenset[Presence]]
+    route_status: Mapping[str, RouteStatus | None]
+    control_km2: Mapping[Controller, float]
+
+
+@dataclass(frozen=True)
+class State:
+    """What the map shows on one date."""
+
+    date: dt.date
+    snapshot: Snapshot  # the latest snapshot on or before ``date``
+    events_on_date: tuple[Event, ...]
+    latest_event: Event | None
+    events_so_far: int
+
+
+class Timeline:
+    """Precomputed snapshots of a dataset at every change date."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.events: tuple[Event, ...] = dataset.events
+        self._event_dates = [e.date for e in self.events]
+        self.area_km2: dict[str, float] = {
+            area_id: area_km2(area.geometry) for area_id, area in dataset.areas.items()
+        }
+        self.control_units = tuple(
+            a for a, area in dataset.areas.items() if area.kind is AreaKind.CONTROL_UNIT
+        )
+        self.contested_km2 = sum(self.area_km2[a] for a in self.control_units)
+        self._place_unit, self._place_areas, self._area_areas = _containment(dataset)
+        self.snapshots: tuple[Snapshot, ...] = tuple(self._build_snapshots())
+        self.change_dates: tuple[dt.date, ...] = tuple(s.date for s in self.snapshots)
+
+    # -- lookups -------------------------------------------------------------------
+    def state_at(self, date: dt.date) -> State:
+        """The state on ``date`` (any date; before the first change, an empty map)."""
+        i = bisect.bisect_right(self.change_dates, date) - 1
+        snapshot = self.snapshots[i] if i >= 0 else self._empty_snapshot(date)
+        lo = bisect.bisect_left(self._event_dates, date)
+        hi = bisect.bisect_right(self._event_dates, date)
+        return State(
+            date=date,
+            snapshot=snapshot,
+            events_on_date=self.events[lo:hi],
+            latest_event=self.events[hi - 1] if hi else None,
+            events_so_far=hi,
+        )
+
+    def events_until(self, date: dt.date) -> tuple[Event, ...]:
+        return self.events[: bisect.bisect_right(self._event_dates, date)]
+
+    def events_for(self, kind: str, target_id: str) -> tuple[Event, ...]:
+        """Every event naming a place, area or route (``kind`` in place/area/route)."""
+        field = {"place": "places", "area": "areas", "route": "routes"}[kind]
+        return tuple(
+            e for e in self.events
+            if target_id in getattr(e, field)
+            or any(getattr(c, kind, None) == target_id for c in e.changes)
+        )
+
+    def previous_change(self, date: dt.date) -> dt.date | None:
+        i = bisect.bisect_left(self.change_dates, date) - 1
+        return self.change_dates[i] if i >= 0 else None
+
+    def next_change(self, date: dt.date) -> dt.date | None:
+        i = bisect.bisect_right(self.change_dates, date)
+        return self.change_dates[i] if i < len(self.change_dates) else None
+
+    # -- construction ----------------------------------------------------------------
+    def _empty_snapshot(self, date: dt.date) -> Snapshot:
+        return self._snapshot(date, (), frozenset(), {}, {}, {})
+
+    def _build_snapshots(self):
+        controllers: dict[str, Controller] = {}
+        presences: dict[str, set[Presence]] = {}
+        statuses: dict[str, RouteStatus] = {}
+        previous = self._empty_snapshot(dt.date.min)
+        by_date: dict[dt.date, list[Event]] = {}
+        for event in self.events:
+            if event.changes:
+                by_date.setdefault(event.date, []).append(event)
+        for date, events in sorted(by_date.items()):
+            for event in events:
+                for change in event.changes:
+                    _apply(change, controllers, presences, statuses)
+            frozen = {k: frozenset(v) for k, v in presences.items() if v}
+            snapshot = self._snapshot(date, tuple(e.id for e in events), frozenset(),
+                                      controllers, frozen, statuses)
+            changed = _diff(previous, snapshot)
+            snapshot = Snapshot(**{**snapshot.__dict__, "changed": changed})
+            yield snapshot
+            previous = snapshot
+
+    def _snapshot(self, date, event_ids, changed, controllers, direct_presence, statuses):
+        data = self.dataset
+        area_presence = {}
+        for area_id in data.areas:
+            found = set(direct_presence.get(f"area:{area_id}", NO_PRESENCE))
+            for container in self._area_areas[area_id]:
+                found |= direct_presence.get(f"area:{container}", NO_PRESENCE)
+            area_presence[area_id] = frozenset(found)
+        place_presence = {}
+        for place_id in data.places:
+            found = set(direct_presence.get(f"place:{place_id}", NO_PRESENCE))
+            for container in self._place_areas[place_id]:
+                found |= direct_presence.get(f"area:{container}", NO_PRESENCE)
+            place_presence[place_id] = frozenset(found)
+        km2 = dict.fromkeys(Controller, 0.0)
+        for unit in self.control_units:
+            if unit in controllers:
+                km2[controllers[unit]] += self.area_km2[unit]
+        return Snapshot(
+            date=date,
+            event_ids=event_ids,
+            changed=changed,
+            area_controller=MappingProxyType({a: controllers.get(a) for a in data.areas}),
+            area_presence=MappingProxyType(area_presence),
+            place_controller=MappingProxyType(
+                {p: controllers.get(u) if u else None for p, u in self._place_unit.items()}
+            ),
+            place_presence=MappingProxyType(place_presence),
+            route_status=MappingProxyType({r: statuses.get(r) for r in data.routes}),
+            control_km2=MappingProxyType(km2),
+        )
+
+
+def _apply(change, controllers, presences, statuses) -> None:
+    if isinstance(change, ControlChange):
+        controllers[change.area] = change.controller
+    elif isinstance(change, PresenceChange):
+        key = f"area:{change.area}" if change.area else f"place:{change.place}"
+        bucket = presences.setdefault(key, set())
+        (bucket.add if change.active else bucket.discard)(change.presence)
+    elif isinstance(change, RouteChange):
+        statuses[change.route] = change.status
+
+
+def _diff(before: Snapshot, after: Snapshot) -> frozenset[str]:
+    changed = set()
+    for prefix, old, new in (
+        ("area", before.area_controller, after.area_controller),
+        ("area", before.area_presence, after.area_presence),
+        ("place", before.place_controller, after.place_controller),
+        ("place", before.place_presence, after.place_presence),
+        ("route", before.route_status, after.route_status),
+    ):
+        changed.update(f"{prefix}:{k}" for k in new if old.get(k) != new[k])
+    return frozenset(changed)
+
+
+def _containment(dataset: Dataset):
+    """Which control unit holds each place; which areas contain each place and area."""
+    prepared = {a: prep(area.geometry) for a, area in dataset.areas.items()}
+    units = [a for a, area in dataset.areas.items() if area.kind is AreaKind.CONTROL_UNIT]
+    place_unit: dict[str, str | None] = {}
+    place_areas: dict[str, tuple[str, ...]] = {}
+    for place_id, place in dataset.places.items():
+        inside = tuple(a for a, g in prepared.items() if g.contains(place.geometry))
+        place_areas[place_id] = inside
+        place_unit[place_id] = next((a for a in units if a in inside), None)
+    area_areas: dict[str, tuple[str, ...]] = {}
+    for area_id, area in dataset.areas.items():
+        point = area.geometry.representative_point()
+        area_areas[area_id] = tuple(
+            a for a, g in prepared.items() if a != area_id and g.contains(point)
+        )
+    return place_unit, place_areas, area_areas

@@ -1,0 +1,202 @@
+"""Plain-data views of the engine: dicts, GeoJSON, CSV. Shared by the CLI and the app."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from shapely.geometry import mapping
+
+from dashboard.engine import State, Timeline
+from dashboard.model import Event
+
+
+def _presence(values) -> list[str]:
+    return sorted(p.value for p in values)
+
+
+def _value(enum_or_none) -> str | None:
+    return None if enum_or_none is None else enum_or_none.value
+
+
+def place_record(timeline: Timeline, state: State, place_id: str) -> dict[str, Any]:
+    place = timeline.dataset.places[place_id]
+    snap = state.snapshot
+    return {
+        "id": place.id,
+        "name": place.name,
+        "names": place.names.model_dump(),
+        "kind": place.kind.value,
+        "lat": place.lat,
+        "lon": place.lon,
+        "controller": _value(snap.place_controller.get(place_id)),
+        "presence": _presence(snap.place_presence.get(place_id, ())),
+    }
+
+
+def area_record(timeline: Timeline, state: State, area_id: str) -> dict[str, Any]:
+    area = timeline.dataset.areas[area_id]
+    snap = state.snapshot
+    return {
+        "id": area.id,
+        "name": area.name,
+        "names": area.names.model_dump(),
+        "kind": area.kind.value,
+        "controller": _value(snap.area_controller.get(area_id)),
+        "area_km2": round(timeline.area_km2[area_id], 1),
+        "presence": _presence(snap.area_presence.get(area_id, ())),
+    }
+
+
+def route_record(timeline: Timeline, state: State, route_id: str) -> dict[str, Any]:
+    route = timeline.dataset.routes[route_id]
+    return {
+        "id": route.id,
+        "name": route.name,
+        "names": route.names.model_dump(),
+        "kind": route.kind.value,
+        "status": _value(state.snapshot.route_status.get(route_id)),
+    }
+
+
+def control_km2(state: State) -> dict[str, float]:
+    return {side.value: round(km2, 1) for side, km2 in state.snapshot.control_km2.items()}
+
+
+def state_record(timeline: Timeline, state: State) -> dict[str, Any]:
+    """The state on a date as JSON-ready data (the CLI's ``state --format json``)."""
+    data = timeline.dataset
+    return {
+        "date": state.date.isoformat(),
+        "change_date": state.snapshot.date.isoformat() if state.snapshot.event_ids else None,
+        "data_version": data.version,
+        "control_km2": control_km2(state),
+        "contested_km2": round(timeline.contested_km2, 1),
+        "places": [place_record(timeline, state, p) for p in data.places],
+        "areas": [area_record(timeline, state, a) for a in data.areas],
+        "routes": [route_record(timeline, state, r) for r in data.routes],
+        "changed": sorted(state.snapshot.changed),
+        "latest_event": event_record(timeline, state.latest_event) if state.latest_event else None,
+        "events": [event_record(timeline, e) for e in state.events_on_date],
+    }
+
+
+def state_geojson(timeline: Timeline, state: State) -> dict[str, Any]:
+    """Everything the map draws on a date, as one FeatureCollection with state properties."""
+    data = timeline.dataset
+    features = []
+    for layer, records, make in (
+        ("area", data.areas, area_record),
+        ("route", data.routes, route_record),
+        ("place", data.places, place_record),
+    ):
+        for item_id, item in records.items():
+            props = make(timeline, state, item_id)
+            props.update(layer=layer, sources=list(item.sources), accuracy=item.accuracy)
+            features.append({
+                "type": "Feature",
+                "id": f"{layer}:{item_id}",
+                "properties": props,
+                "geometry": mapping(item.geometry),
+            })
+    return {
+        "type": "FeatureCollection",
+        "properties": {"date": state.date.isoformat(), "data_version": data.version},
+        "features": features,
+    }
+
+
+def event_record(timeline: Timeline, event: Event) -> dict[str, Any]:
+    data = timeline.dataset
+    main = data.places.get(event.places[0]) if event.places else None
+    return {
+        "id": event.id,
+        "date": event.date.isoformat(),
+        "date_precision": event.date_precision.value,
+        "end_date": event.end_date.isoformat() if event.end_date else None,
+        "kind": event.kind.value,
+        "title": event.title,
+        "summary": event.summary,
+        "places": list(event.places),
+        "areas": list(event.areas),
+        "routes": list(event.routes),
+        "lat": main.lat if main else None,
+        "lon": main.lon if main else None,
+        "actors": list(event.actors),
+        "changes": [c.model_dump(exclude_none=True, mode="json") for c in event.changes],
+        "confidence": event.confidence.value,
+        "confidence_note": event.confidence_note,
+        "alternative_dates": [
+            {"date": a.date.isoformat(), "note": a.note, "sources": list(a.sources)}
+            for a in event.alternative_dates
+        ],
+        "date_note": event.date_note,
+        "background": event.background,
+        "sources": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": str(s.url),
+                "published": s.published.isoformat() if s.published else None,
+            }
+            for s in (data.sources[i] for i in event.sources)
+        ],
+    }
+
+
+def filter_events(
+    events: Iterable[Event],
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    place: str | None = None,
+    kind: str | None = None,
+) -> list[Event]:
+    return [
+        e for e in events
+        if (since is None or e.date >= since)
+        and (until is None or e.date <= until)
+        and (place is None or place in e.places)
+        and (kind is None or e.kind.value == kind)
+    ]
+
+
+EVENT_CSV_COLUMNS = (
+    "id", "date", "date_precision", "end_date", "kind", "title", "summary", "places",
+    "lat", "lon", "confidence", "alternative_dates", "date_note", "source_titles",
+    "source_publishers", "source_urls",
+)
+
+
+def events_csv(records: Iterable[dict[str, Any]]) -> str:
+    """Event records as CSV; list fields joined with ``; ``."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EVENT_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for rec in records:
+        row = {k: rec.get(k) for k in EVENT_CSV_COLUMNS}
+        row["places"] = "; ".join(rec["places"])
+        row["alternative_dates"] = "; ".join(
+            f"{a['date']} ({', '.join(a['sources'])})" for a in rec["alternative_dates"]
+        )
+        for column, key in (("source_titles", "title"), ("source_publishers", "publisher"),
+                            ("source_urls", "url")):
+            row[column] = "; ".join(s[key] for s in rec["sources"])
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def timeline_rows(timeline: Timeline) -> list[dict[str, Any]]:
+    """One row per change date: km² per side and the events that caused the change."""
+    return [
+        {
+            "date": snap.date.isoformat(),
+            "armenian_km2": round(snap.control_km2["armenian"], 1),
+            "azerbaijani_km2": round(snap.control_km2["azerbaijani"], 1),
+            "event_ids": list(snap.event_ids),
+        }
+        for snap in timeline.snapshots
+    ]

@@ -1,0 +1,250 @@
+"""Typed records for every data file: places, areas, routes, events and sources.
+
+These models are the schema. Loading (``dashboard.load``) turns files into these
+records and reports every problem as ``path:record-id:field: message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from shapely.geometry.base import BaseGeometry
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=80)]
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+
+#: The period the dashboard's slider covers. Background events may lie before it.
+TIMELINE_START = dt.date(2020, 9, 1)
+TIMELINE_END = dt.date(2024, 12, 31)
+#: Earliest date any record may carry (the first war's background events).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+class Controller(StrEnum):
+    """Who holds a control unit. ``armenian``: the Republic of Artsakh / Armenian forces."""
+
+    ARMENIAN = "armenian"
+    AZERBAIJANI = "azerbaijani"
+
+
+class Presence(StrEnum):
+    """A force or mission whose presence the timeline switches on and off."""
+
+    RUSSIAN_PEACEKEEPERS = "russian_peacekeepers"
+    RUSSIAN_TURKISH_MONITORING = "russian_turkish_monitoring"
+    EU_MONITORING_MISSION = "eu_monitoring_mission"
+    AZERBAIJANI_CHECKPOINT = "azerbaijani_checkpoint"
+
+
+class RouteStatus(StrEnum):
+    """A route's state on a date; see events/README.md for what each one means."""
+
+    OPEN = "open"
+    RESTRICTED = "restricted"
+    REROUTED = "rerouted"
+    BLOCKADED = "blockaded"
+    CHECKPOINT = "checkpoint"
+    CLOSED = "closed"
+    AZERBAIJANI_CONTROL = "azerbaijani_control"
+    PLANNED = "planned"
+    UNDER_CONSTRUCTION = "under_construction"
+    INACTIVE = "inactive"
+
+
+class PlaceKind(StrEnum):
+    CAPITAL = "capital"
+    CITY = "city"
+    TOWN = "town"
+    VILLAGE = "village"
+    BRIDGE = "bridge"
+    CHECKPOINT = "checkpoint"
+    SITE = "site"
+
+
+class AreaKind(StrEnum):
+    COUNTRY = "country"
+    FORMER_OBLAST = "former-oblast"
+    DISTRICT = "district"
+    PREWAR_HELD = "prewar-held"
+    CONTROL_UNIT = "control-unit"
+    PEACEKEEPING_ZONE = "peacekeeping-zone"
+    CORRIDOR_STRIP = "corridor-strip"
+
+
+class RouteKind(StrEnum):
+    ROAD = "road"
+    CORRIDOR = "corridor"
+    PLANNED_LINK = "planned-link"
+    RAILWAY = "railway"
+    LINE = "line"  # a reference line such as the 1994 line of contact
+
+
+class EventKind(StrEnum):
+    BACKGROUND = "background"
+    MILITARY = "military"
+    CONTROL_CHANGE = "control-change"
+    CEASEFIRE = "ceasefire"
+    AGREEMENT = "agreement"
+    PEACEKEEPING = "peacekeeping"
+    CORRIDOR = "corridor"
+    HUMANITARIAN = "humanitarian"
+    POLITICAL = "political"
+    DIPLOMATIC = "diplomatic"
+    LEGAL = "legal"
+    BORDER = "border"
+
+
+class Confidence(StrEnum):
+    HIGH = "high"  # two or more independent contemporaneous sources agree
+    MEDIUM = "medium"  # one good source, or sources differ in detail
+    LOW = "low"  # single or partisan source; confidence_note says why it is kept
+
+
+class DatePrecision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Names(_Record):
+    """A place's names: English display, Armenian usage and Azerbaijani usage (Latin script)."""
+
+    en: ShortText
+    hy: ShortText | None = None
+    az: ShortText | None = None
+
+
+class Source(_Record):
+    id: Slug
+    publisher: ShortText
+    title: ShortText
+    url: HttpUrl
+    published: dt.date | None = None
+    accessed: dt.date
+    kind: Literal[
+        "official", "news", "encyclopaedia", "reference", "court", "ngo", "dataset", "book"
+    ]
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
+    licence: ShortText | None = None
+    note: LongText | None = None
+
+
+class CoordCheck(_Record):
+    """A second, independent coordinate for a place, to show the first was checked."""
+
+    source: Slug
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class _Feature(_Record):
+    id: Slug
+    name: ShortText
+    names: Names
+    sources: list[Slug] = Field(min_length=1)
+    accuracy: LongText | None = None
+    note: LongText | None = None
+    #: First date the feature exists on the ground (a road built in 2022); None: always.
+    valid_from: dt.date | None = None
+    # Geometry is checked and attached by the loader, not by pydantic.
+    geometry: BaseGeometry = Field(exclude=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+
+class Place(_Feature):
+    kind: PlaceKind
+    country: Literal["ARM", "AZE", "IRN", "GEO", "TUR"]
+    coord_check: CoordCheck | None = None
+
+    @property
+    def lat(self) -> float:
+        return self.geometry.y
+
+    @property
+    def lon(self) -> float:
+        return self.geometry.x
+
+
+class Area(_Feature):
+    kind: AreaKind
+
+
+class Route(_Feature):
+    kind: RouteKind
+
+
+class ControlChange(_Record):
+    """Sets who holds a control unit from the event's date on."""
+
+    area: Slug
+    controller: Controller
+
+
+class PresenceChange(_Record):
+    """Switches a presence on (active) or off over an area or at a place."""
+
+    area: Slug | None = None
+    place: Slug | None = None
+    presence: Presence
+    active: bool
+
+    @model_validator(mode="after")
+    def _one_target(self) -> PresenceChange:
+        if (self.area is None) == (self.place is None):
+            raise ValueError("a presence change names exactly one of area or place")
+        return self
+
+
+class RouteChange(_Record):
+    """Sets a route's status from the event's date on."""
+
+    route: Slug
+    status: RouteStatus
+
+
+Change = ControlChange | PresenceChange | RouteChange
+
+
+class AlternativeDate(_Record):
+    date: dt.date
+    sources: list[Slug] = Field(min_length=1)
+    note: LongText
+
+
+class Event(_Record):
+    id: Slug
+    date: dt.date
+    date_precision: DatePrecision = DatePrecision.DAY
+    end_date: dt.date | None = None
+    kind: EventKind
+    title: ShortText
+    summary: LongText
+    places: list[Slug] = Field(default_factory=list)
+    areas: list[Slug] = Field(default_factory=list)
+    routes: list[Slug] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    actors: list[Slug] = Field(default_factory=list)
+    confidence: Confidence
+    confidence_note: LongText | None = None
+    alternative_dates: list[AlternativeDate] = Field(default_factory=list)
+    date_note: LongText | None = None
+    sources: list[Slug] = Field(min_length=1)
+    background: bool = False
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Event:
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError(f"end_date {self.end_date} is before date {self.date}")
+        if self.confidence is Confidence.LOW and not self.confidence_note:
+            raise ValueError("a low-confidence event needs a confidence_note saying why")
+        if self.alternative_dates and not self.date_note:
+            raise ValueError("alternative_dates need a date_note saying which date the map uses")
+        return self
