@@ -73,7 +73,7 @@ class Timeline:
             a for a, area in dataset.areas.items() if area.kind is AreaKind.CONTROL_UNIT
         )
         self.contested_km2 = sum(self.area_km2[a] for a in self.control_units)
-        self._place_unit, self._place_areas, self._area_areas = _containment(dataset)
+        self.place_unit, self._place_areas, self._area_areas = _containment(dataset)
         self.snapshots: tuple[Snapshot, ...] = tuple(self._build_snapshots())
         self.change_dates: tuple[dt.date, ...] = tuple(s.date for s in self.snapshots)
 
@@ -162,7 +162,7 @@ class Timeline:
             area_controller=MappingProxyType({a: controllers.get(a) for a in data.areas}),
             area_presence=MappingProxyType(area_presence),
             place_controller=MappingProxyType(
-                {p: controllers.get(u) if u else None for p, u in self._place_unit.items()}
+                {p: controllers.get(u) if u else None for p, u in self.place_unit.items()}
             ),
             place_presence=MappingProxyType(place_presence),
             route_status=MappingProxyType({r: statuses.get(r) for r in data.routes}),

@@ -128,7 +128,7 @@ def _read_text(path: Path, out: _Collector) -> str | None:
 def _pydantic_problems(exc: ValidationError, path: Path, record: str, out: _Collector) -> None:
     for err in exc.errors():
         loc = ".".join(str(part) for part in err["loc"]) or "-"
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown field"
         elif err["type"] == "missing":

@@ -10,7 +10,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from shapely.geometry.base import BaseGeometry
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=80)]
@@ -233,18 +241,30 @@ class Event(_Record):
     changes: list[Change] = Field(default_factory=list)
     actors: list[Slug] = Field(default_factory=list)
     confidence: Confidence
-    confidence_note: LongText | None = None
+    confidence_note: LongText | None = Field(default=None, validate_default=True)
     alternative_dates: list[AlternativeDate] = Field(default_factory=list)
-    date_note: LongText | None = None
+    date_note: LongText | None = Field(default=None, validate_default=True)
     sources: list[Slug] = Field(min_length=1)
     background: bool = False
 
-    @model_validator(mode="after")
-    def _coherent(self) -> Event:
-        if self.end_date is not None and self.end_date < self.date:
-            raise ValueError(f"end_date {self.end_date} is before date {self.date}")
-        if self.confidence is Confidence.LOW and not self.confidence_note:
+    @field_validator("end_date")
+    @classmethod
+    def _end_after_start(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("date")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"end_date {value} is before date {start}")
+        return value
+
+    @field_validator("confidence_note")
+    @classmethod
+    def _low_needs_note(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("confidence") is Confidence.LOW and not value:
             raise ValueError("a low-confidence event needs a confidence_note saying why")
-        if self.alternative_dates and not self.date_note:
+        return value
+
+    @field_validator("date_note")
+    @classmethod
+    def _alternatives_need_note(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("alternative_dates") and not value:
             raise ValueError("alternative_dates need a date_note saying which date the map uses")
-        return self
+        return value

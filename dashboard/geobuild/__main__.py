@@ -1,0 +1,103 @@
+"""Command line: ``python -m dashboard.geobuild build [--cache DIR] [--out DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from . import NKAO_KM2, POST_2020_HELD_KM2, POST_2020_HELD_UNITS, PREWAR_HELD_KM2, output
+from . import build as b
+from .source import SourceError, obtain_gpkg
+
+REPO = Path(__file__).resolve().parents[2]
+AUTHORED_FILES = ["points.yaml", "seats.yaml", "lines.yaml", "routes.yaml", "units.yaml"]
+
+
+def _check_places(authored: b.Authored, places: Path) -> list[str]:
+    """Warn where an authored point differs by more than 2 km from geodata/places.geojson."""
+    if not places.exists():
+        return []
+    warnings = []
+    feats = {
+        f.get("id") or f["properties"].get("id"): f
+        for f in json.loads(places.read_text())["features"]
+    }
+    for pid, p in authored.points.items():
+        f = feats.get(pid)
+        if not f or f.get("geometry", {}).get("type") != "Point":
+            continue
+        lon, lat = f["geometry"]["coordinates"][:2]
+        dx = (lon - p["lon"]) * 111.32 * math.cos(math.radians(lat))
+        dy = (lat - p["lat"]) * 110.57
+        if math.hypot(dx, dy) > 2:
+            warnings.append(
+                f"{pid}: authored point is {math.hypot(dx, dy):.1f} km from places.geojson"
+            )
+    return warnings
+
+
+def build(cache: Path, out: Path, authored_dir: Path) -> dict[str, float]:
+    gpkg, version = obtain_gpkg(cache)
+    authored = b.load_authored(authored_dir)
+    layers = output.make_layers(gpkg, authored)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, features in layers.items():
+        output.write_collection(out / name, features)
+    output.write_manifest(out, version, AUTHORED_FILES)
+    areas = {
+        f.id: b.km2(f.geometry)
+        for name in ("areas-base.geojson", "areas-control.geojson", "areas-presence.geojson")
+        for f in layers[name]
+    }
+    areas["post-2020-held"] = sum(areas[u] for u in POST_2020_HELD_UNITS)
+    for w in _check_places(authored, REPO / "geodata" / "places.geojson"):
+        print("warning:", w, file=sys.stderr)
+    return areas
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.geobuild", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build", help="download the source package if needed and rebuild geodata/")
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=REPO / ".cache" / "geobuild",
+        help="where the .deb and the extracted gpkg are kept (default: .cache/geobuild)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=REPO / "geodata", help="output folder (default: geodata/)"
+    )
+    p.add_argument(
+        "--authored",
+        type=Path,
+        default=REPO / "geodata" / "authored",
+        help="folder of the authored YAML files (default: geodata/authored)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        areas = build(args.cache, args.out, args.authored)
+    except SourceError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for k, v in areas.items():
+        print(f"{k:24s} {v:10.1f} km²")
+    bad = [
+        f"{k} = {areas[k]:.0f} km², expected {lo}-{hi}"
+        for k, (lo, hi) in (
+            ("nkao", NKAO_KM2),
+            ("prewar-held", PREWAR_HELD_KM2),
+            ("post-2020-held", POST_2020_HELD_KM2),
+        )
+        if not lo <= areas[k] <= hi
+    ]
+    for msg in bad:
+        print("sanity check failed:", msg, file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Views over the engine: the folium map, charts, URL state and the Streamlit page."""

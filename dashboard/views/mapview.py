@@ -1,0 +1,349 @@
+"""The folium map: fixed geometry served once, restyled per date by a small state message.
+
+The base map (built by :func:`build_map`) fetches every feature's geometry from a static
+file and defines ``window.kbApplyState``. Each slider step only sends
+:func:`map_state` (a style key per feature) through ``st_folium``'s
+``feature_group_to_add``; the Leaflet map is never rebuilt or reloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
+
+from dashboard.engine import State, Timeline
+from dashboard.model import AreaKind, Place, PlaceKind, Presence, RouteKind
+from dashboard.views.assets import LEAFLET_CSS, LEAFLET_JS
+
+#: Toggleable layers, in drawing order (lowest first).
+LAYERS: dict[str, str] = {
+    "context": "Countries",
+    "control": "Control (who holds what)",
+    "reference": "Reference: 1991 oblast, 1994 line, districts",
+    "presence": "Peacekeepers and missions",
+    "routes": "Routes and corridor",
+    "places": "Places",
+}
+#: Naming conventions for labels.
+NAMINGS: dict[str, str] = {
+    "both": "Both names",
+    "hy": "Armenian usage",
+    "az": "Azerbaijani usage",
+}
+
+# Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
+ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+GREY, DARK = "#8c8c8c", "#333333"
+SIDE_COLOURS = {"armenian": ORANGE, "azerbaijani": BLUE}
+
+#: Leaflet path options per style key; the browser holds this table, a step sends keys.
+STYLES: dict[str, dict[str, Any]] = {
+    "hidden": {"opacity": 0, "fillOpacity": 0},
+    "country": {"color": GREY, "weight": 1, "fillColor": "#f2f2f2", "fillOpacity": 0.6,
+                "opacity": 0.9},
+    "district": {"color": GREY, "weight": 0.6, "dashArray": "2 3", "fill": False,
+                 "opacity": 0.8},
+    "oblast": {"color": DARK, "weight": 2, "dashArray": "6 4", "fill": False, "opacity": 0.9},
+    "prewar": {"color": DARK, "weight": 1, "dashArray": "1 4", "fill": False, "opacity": 0.7},
+    "line": {"color": DARK, "weight": 2.5, "dashArray": "8 4 2 4", "opacity": 0.9},
+    "unit-armenian": {"color": ORANGE, "weight": 0.8, "fillColor": ORANGE, "fillOpacity": 0.55,
+                      "opacity": 1},
+    "unit-azerbaijani": {"color": BLUE, "weight": 0.8, "fillColor": BLUE, "fillOpacity": 0.35,
+                         "opacity": 1},
+    "unit-none": {"color": GREY, "weight": 0.5, "fillColor": GREY, "fillOpacity": 0.2,
+                  "opacity": 1},
+    "presence-pk": {"color": PURPLE, "weight": 2.5, "dashArray": "4 4", "fillColor": PURPLE,
+                    "fillOpacity": 0.12, "opacity": 1},
+    "route-open": {"color": GREEN, "weight": 4, "opacity": 1},
+    "route-restricted": {"color": YELLOW, "weight": 4, "opacity": 1},
+    "route-rerouted": {"color": GREY, "weight": 3, "dashArray": "2 6", "opacity": 1},
+    "route-blockaded": {"color": VERMILLION, "weight": 4, "dashArray": "10 6", "opacity": 1},
+    "route-checkpoint": {"color": VERMILLION, "weight": 5, "dashArray": "2 4", "opacity": 1},
+    "route-closed": {"color": "#000000", "weight": 4, "dashArray": "1 5", "opacity": 1},
+    "route-azerbaijani_control": {"color": BLUE, "weight": 4, "opacity": 1},
+    "route-planned": {"color": DARK, "weight": 3, "dashArray": "1 7", "opacity": 1},
+    "route-under_construction": {"color": DARK, "weight": 3, "dashArray": "6 6", "opacity": 0.8},
+    "route-inactive": {"color": GREY, "weight": 2, "dashArray": "1 6", "opacity": 0.6},
+    "place-armenian": {"color": "#ffffff", "weight": 1.5, "fillColor": ORANGE, "fillOpacity": 1,
+                       "radius": 5, "opacity": 1},
+    "place-azerbaijani": {"color": "#ffffff", "weight": 1.5, "fillColor": BLUE,
+                          "fillOpacity": 1, "radius": 5, "opacity": 1},
+    "place-none": {"color": "#ffffff", "weight": 1.5, "fillColor": DARK, "fillOpacity": 1,
+                   "radius": 4, "opacity": 1},
+    "place-checkpoint": {"color": "#000000", "weight": 3, "fillColor": VERMILLION,
+                         "fillOpacity": 1, "radius": 8, "opacity": 1},
+    "place-mission": {"color": PURPLE, "weight": 3, "fillColor": "#ffffff", "fillOpacity": 1,
+                      "radius": 6, "opacity": 1},
+    # Merged over a feature's own style when it changed at the latest change date.
+    "changed": {"color": YELLOW, "weight": 4, "opacity": 1},
+}
+
+#: What each style means, for the legend (style key, label).
+LEGEND: tuple[tuple[str, str], ...] = (
+    ("unit-armenian", "Held by the Armenian side (Republic of Artsakh / Armenian forces)"),
+    ("unit-azerbaijani", "Held by Azerbaijan"),
+    ("presence-pk", "Russian peacekeepers' zone or corridor strip (while deployed)"),
+    ("changed", "Changed at the latest change date"),
+    ("oblast", "Former Nagorno-Karabakh Autonomous Oblast (1991)"),
+    ("line", "Line of contact, 1994–2020"),
+    ("route-open", "Route open"),
+    ("route-rerouted", "Route no longer used by the corridor (re-routed)"),
+    ("route-blockaded", "Route blockaded"),
+    ("route-checkpoint", "Route under a checkpoint"),
+    ("route-closed", "Route closed"),
+    ("route-azerbaijani_control", "Route under Azerbaijani control"),
+    ("route-planned", "Planned link (agreed in principle, not built)"),
+    ("place-checkpoint", "Checkpoint (while in place)"),
+    ("place-mission", "Monitoring centre (while in place)"),
+)
+
+_UID = re.compile(r"\[\[((?:place|area|route):[a-z0-9][a-z0-9-]*)\]\]")
+
+
+def area_layer(kind: AreaKind) -> str:
+    return {
+        AreaKind.COUNTRY: "context",
+        AreaKind.CONTROL_UNIT: "control",
+        AreaKind.PEACEKEEPING_ZONE: "presence",
+        AreaKind.CORRIDOR_STRIP: "presence",
+    }.get(kind, "reference")
+
+
+def route_layer(kind: RouteKind) -> str:
+    return "reference" if kind is RouteKind.LINE else "routes"
+
+
+def _labels(record) -> dict[str, str]:
+    names = record.names
+    return {"label_both": record.name, "label_hy": names.hy or record.name,
+            "label_az": names.az or record.name}
+
+
+def permanent_label(timeline: Timeline, place: Place) -> bool:
+    """Label always shown: cities and capitals, and towns inside the contested area."""
+    if place.kind in (PlaceKind.CAPITAL, PlaceKind.CITY):
+        return True
+    return place.kind is PlaceKind.TOWN and timeline.place_unit.get(place.id) is not None
+
+
+def base_features(timeline: Timeline, precision: int = 5) -> dict[str, Any]:
+    """Every drawable feature once, in drawing order, with its labels: the static file."""
+    dataset = timeline.dataset
+    rows: list[tuple[int, str, dict[str, Any]]] = []
+    order = list(LAYERS)
+    for area in dataset.areas.values():
+        layer = area_layer(area.kind)
+        rows.append((order.index(layer), f"area:{area.id}", {
+            "layer": layer, "permanent": False, **_labels(area), "geom": area.geometry}))
+    for route in dataset.routes.values():
+        layer = route_layer(route.kind)
+        rows.append((order.index(layer), f"route:{route.id}", {
+            "layer": layer, "permanent": False, **_labels(route), "geom": route.geometry}))
+    for place in dataset.places.values():
+        rows.append((order.index("places"), f"place:{place.id}", {
+            "layer": "places", "permanent": permanent_label(timeline, place), **_labels(place),
+            "geom": place.geometry}))
+    features = []
+    for _, uid, props in sorted(rows, key=lambda r: (r[0], r[1])):
+        geom = props.pop("geom")
+        features.append({
+            "type": "Feature",
+            "geometry": _round(mapping(geom), precision),
+            "properties": {"uid": uid, **props},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _round(obj, precision):
+    if isinstance(obj, float):
+        return round(obj, precision)
+    if isinstance(obj, list | tuple):
+        return [_round(v, precision) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _round(v, precision) for k, v in obj.items()}
+    return obj
+
+
+def style_keys(timeline: Timeline, state: State, layers: set[str]) -> dict[str, str]:
+    """The style key of every feature shown on this date with these layers on."""
+    data, snap = timeline.dataset, state.snapshot
+    keys: dict[str, str] = {}
+    for area in data.areas.values():
+        layer = area_layer(area.kind)
+        if layer not in layers:
+            continue
+        if area.kind is AreaKind.CONTROL_UNIT:
+            controller = snap.area_controller.get(area.id)
+            keys[f"area:{area.id}"] = f"unit-{controller.value if controller else 'none'}"
+        elif layer == "presence":
+            if Presence.RUSSIAN_PEACEKEEPERS in snap.area_presence.get(area.id, ()):
+                keys[f"area:{area.id}"] = "presence-pk"
+        else:
+            keys[f"area:{area.id}"] = {
+                AreaKind.COUNTRY: "country", AreaKind.DISTRICT: "district",
+                AreaKind.FORMER_OBLAST: "oblast", AreaKind.PREWAR_HELD: "prewar",
+            }[area.kind]
+    for route in data.routes.values():
+        if route_layer(route.kind) not in layers:
+            continue
+        if route.kind is RouteKind.LINE:
+            keys[f"route:{route.id}"] = "line"
+            continue
+        status = snap.route_status.get(route.id)
+        if status is not None and (route.valid_from is None or state.date >= route.valid_from):
+            keys[f"route:{route.id}"] = f"route-{status.value}"
+    if "places" in layers:
+        for place in data.places.values():
+            presence = snap.place_presence.get(place.id, frozenset())
+            if place.kind is PlaceKind.CHECKPOINT:
+                if Presence.AZERBAIJANI_CHECKPOINT in presence:
+                    keys[f"place:{place.id}"] = "place-checkpoint"
+                continue
+            if Presence.RUSSIAN_TURKISH_MONITORING in presence:
+                keys[f"place:{place.id}"] = "place-mission"
+                continue
+            controller = snap.place_controller.get(place.id)
+            keys[f"place:{place.id}"] = f"place-{controller.value if controller else 'none'}"
+    return keys
+
+
+def map_state(timeline: Timeline, state: State, layers: set[str], naming: str) -> dict[str, Any]:
+    """The small message a slider step sends to the browser."""
+    styles = style_keys(timeline, state, layers)
+    changed = sorted(uid for uid in state.snapshot.changed if uid in styles)
+    return {"date": state.date.isoformat(), "naming": naming, "styles": styles,
+            "changed": changed}
+
+
+def safe_json(doc: Any) -> str:
+    """JSON that is also safe inside an HTML script element."""
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class _BaseLayers(MacroElement):
+    """Fetches the geometry file and defines ``window.kbApplyState``."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var STYLES = {{ this.styles_json }};
+  var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
+  var layers = {}, labels = {}, permanent = {};
+  function tip(uid, naming) {
+    var l = labels[uid];
+    return '<span class="kb-label">' + esc(l[naming] || l.both) +
+      '</span><span hidden>[[' + uid + ']]</span>';
+  }
+  // Synchronous on purpose: the layers must exist before st_folium binds click handlers.
+  var request = new XMLHttpRequest();
+  request.open("GET", {{ this.url_json }}, false);
+  request.send(null);
+  var collection = JSON.parse(request.responseText);
+  L.geoJSON(collection, {
+    pointToLayer: function (f, latlng) { return L.circleMarker(latlng, STYLES.hidden); },
+    style: function () { return STYLES.hidden; },
+    onEachFeature: function (f, layer) {
+      var p = f.properties;
+      layers[p.uid] = layer; permanent[p.uid] = p.permanent;
+      labels[p.uid] = {both: p.label_both, hy: p.label_hy, az: p.label_az};
+      layer.bindTooltip(tip(p.uid, "both"), {
+        permanent: p.permanent, direction: p.permanent ? "right" : "auto",
+        sticky: !p.permanent && f.geometry.type !== "Point",
+        className: p.permanent ? "kb-town" : "kb-tip", opacity: 0.9});
+    }
+  }).addTo(map);
+  function apply(s) {
+    Object.keys(layers).forEach(function (uid) {
+      var layer = layers[uid], key = s.styles[uid];
+      var style = Object.assign({}, STYLES.hidden, key ? STYLES[key] : {});
+      if (key && s.changed.indexOf(uid) >= 0) { Object.assign(style, STYLES.changed); }
+      layer.setStyle(style);
+      if (style.radius && layer.setRadius) { layer.setRadius(style.radius); }
+      var el = layer.getElement && layer.getElement();
+      if (el) { el.style.display = key ? "" : "none"; }
+      layer.setTooltipContent(tip(uid, s.naming));
+      if (permanent[uid]) { if (key) { layer.openTooltip(); } else { layer.closeTooltip(); } }
+    });
+    var box = map.getContainer();
+    box.dataset.kbDate = s.date;
+    box.dataset.kbShown = Object.keys(s.styles).length;
+  }
+  window.kbApplyState = apply;
+  if (window.kbPendingState) { apply(window.kbPendingState); window.kbPendingState = null; }
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, geometry_url: str):
+        super().__init__()
+        self._name = "KarabakhLayers"
+        self.url_json = safe_json(geometry_url)
+        self.styles_json = safe_json(STYLES)
+
+
+class _ApplyState(MacroElement):
+    """A step's message: restyles the base layers in place."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (s) {
+  if (window.kbApplyState) { window.kbApplyState(s); } else { window.kbPendingState = s; }
+})({{ this.state_json }});
+{% endmacro %}
+""")
+
+    def __init__(self, state: dict[str, Any]):
+        super().__init__()
+        self._name = "KarabakhState"
+        self.state_json = safe_json(state)
+
+
+MAP_CENTER = (39.85, 46.55)
+#: Small, quiet labels: the map is about areas, names must not hide them.
+LABEL_CSS = (
+    ".leaflet-tooltip.kb-town{background:rgba(255,255,255,.75);border:0;box-shadow:none;"
+    "padding:0 3px;font:11px/1.3 system-ui,sans-serif;color:#222}"
+    ".leaflet-tooltip.kb-town:before{display:none}"
+    ".leaflet-tooltip.kb-tip{font:12px/1.3 system-ui,sans-serif}"
+    ".leaflet-container{background:#dfe8ee}"
+)
+MAP_ZOOM = 8
+
+
+def build_map(geometry_url: str, basemap: bool = False) -> folium.Map:
+    """The base map: no web assets, no tiles unless ``basemap`` (an optional extra)."""
+    fmap = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, min_zoom=6,
+                      max_zoom=13, control_scale=True)
+    # Serve Leaflet from the app itself; folium's default list points at CDNs.
+    fmap.default_js = [("leaflet", LEAFLET_JS)]
+    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    fmap.get_root().header.add_child(folium.Element(f"<style>{LABEL_CSS}</style>"))
+    if basemap:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (web, optional)").add_to(fmap)
+    fmap.add_child(_BaseLayers(geometry_url))
+    return fmap
+
+
+def state_layer(state: dict[str, Any]) -> folium.FeatureGroup:
+    """The per-step feature group for ``st_folium(feature_group_to_add=...)``."""
+    group = folium.FeatureGroup(name="state", control=False)
+    group.add_child(_ApplyState(state))
+    return group
+
+
+def clicked_uid(value: dict[str, Any] | None) -> str | None:
+    """The ``kind:id`` of the feature a st_folium click value points at, if any."""
+    tooltip = (value or {}).get("last_object_clicked_tooltip")
+    match = _UID.search(tooltip) if isinstance(tooltip, str) else None
+    return match.group(1) if match else None

@@ -1,0 +1,323 @@
+"""The Streamlit page's sections. ``dashboard/app.py`` calls them in order.
+
+Session state holds the view: ``date`` (the slider), ``selected``, ``naming``,
+``layers``, ``basemap`` and ``playing``. Every section reads it; only widget callbacks
+write it, so a link, a button and the slider all go through the same path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import export
+from dashboard.config import default_data_dir
+from dashboard.engine import State, Timeline
+from dashboard.load import DataError
+from dashboard.model import TIMELINE_END, TIMELINE_START, Event
+from dashboard.views import charts, mapview, urlstate
+from dashboard.views.bundle import Bundle, fingerprint, prepare
+from dashboard.views.mapview import LAYERS, LEGEND, NAMINGS, STYLES
+from dashboard.views.moments import key_moments
+from dashboard.views.text import md_link, md_text
+
+PLAY_INTERVAL_S = 1.5
+REPORT_URL = "https://github.com/"  # replaced by the project's issue tracker once public
+STATUS_WORDS = {
+    "armenian": "held by the Armenian side",
+    "azerbaijani": "held by Azerbaijan",
+    None: "—",
+}
+
+
+# 1. Data -----------------------------------------------------------------------------
+@st.cache_resource(max_entries=4, show_spinner="Loading and checking the dataset …")
+def _cached_bundle(data_dir: str, files: tuple) -> Bundle:
+    del files  # part of the cache key only: any edited file makes a new entry
+    return prepare(Path(data_dir))
+
+
+def load_or_stop() -> Bundle:
+    """The prepared dataset, or a clear error page naming every problem (then stop)."""
+    data_dir = default_data_dir()
+    try:
+        return _cached_bundle(str(data_dir), fingerprint(data_dir))
+    except DataError as exc:
+        st.title("The dataset could not be loaded")
+        st.error(f"{len(exc.problems)} problem(s) in the data under `{md_text(data_dir)}`. "
+                 "Each line names the file, the record and the field. Nothing was changed.")
+        st.code("\n".join(str(p) for p in exc.problems), language=None)
+        st.stop()
+
+
+# 2. The view a link asks for -----------------------------------------------------------
+def init_view(timeline: Timeline) -> None:
+    """Seed session state from the URL once per session; show what fell back."""
+    if st.session_state.get("initialised"):
+        return
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    view, notices = urlstate.parse_query(params, lambda uid: _record(timeline, uid) is not None)
+    st.session_state.update(
+        initialised=True, date=view.date, selected=view.selected, naming=view.naming,
+        layers=sorted(view.layers, key=list(LAYERS).index), basemap=view.basemap,
+        playing=False, notices=notices, last_map_value=None, moment=None,
+    )
+
+
+def current_view() -> urlstate.ViewState:
+    s = st.session_state
+    return urlstate.ViewState(date=s.date, selected=s.selected, naming=s.naming,
+                              layers=frozenset(s.layers), basemap=s.basemap)
+
+
+def notices() -> None:
+    for notice in st.session_state.get("notices", []):
+        st.warning(notice, icon="⚠️")
+
+
+# 3. Sidebar: display options ------------------------------------------------------------
+def sidebar(bundle: Bundle) -> None:
+    with st.sidebar:
+        st.radio("Place names", list(NAMINGS), format_func=NAMINGS.get, key="naming")
+        st.multiselect("Layers", list(LAYERS), format_func=LAYERS.get, key="layers")
+        st.toggle("Web basemap (needs internet; optional)", key="basemap")
+        st.caption(f"Data version `{bundle.timeline.dataset.version}` · "
+                   f"{md_text(bundle.timeline.dataset.summary())}")
+
+
+# 4. The explorer: time control, map, details (one fragment) -------------------------------
+def explorer(bundle: Bundle) -> None:
+    run_every = PLAY_INTERVAL_S if st.session_state.get("playing") else None
+    st.fragment(run_every=run_every)(_explorer_body)(bundle)
+
+
+def _set_date(value: dt.date) -> None:
+    st.session_state.date = min(max(value, TIMELINE_START), TIMELINE_END)
+
+
+def _step(timeline: Timeline, direction: int) -> None:
+    date = st.session_state.date
+    target = timeline.next_change(date) if direction > 0 else timeline.previous_change(date)
+    if target is not None:
+        _set_date(target)
+
+
+def _jump(moments: dict[str, dt.date]) -> None:
+    label = st.session_state.moment
+    if label in moments:
+        _set_date(moments[label])
+
+
+def _advance_if_playing(timeline: Timeline) -> None:
+    s = st.session_state
+    if not s.playing or time.monotonic() - s.get("played_at", 0.0) < PLAY_INTERVAL_S * 0.8:
+        return
+    s.played_at = time.monotonic()
+    target = timeline.next_change(s.date)
+    if target is None or target > TIMELINE_END:
+        s.playing = False
+    else:
+        s.date = target
+
+
+def _explorer_body(bundle: Bundle) -> None:
+    timeline = bundle.timeline
+    _advance_if_playing(timeline)
+    moments = dict(key_moments(timeline.dataset))
+    state = timeline.state_at(st.session_state.date)
+    header(timeline, state)
+    time_control(timeline, moments)
+    state = timeline.state_at(st.session_state.date)
+    map_tab, charts_tab, export_tab = st.tabs(["Map", "Charts", "Export & cite"])
+    with map_tab:
+        map_col, side_col = st.columns([3, 2], gap="medium")
+        with map_col:
+            map_panel(bundle, state)
+        with side_col:
+            details_panel(timeline, state, st.session_state.selected)
+    with charts_tab:
+        charts_section(timeline, state.date)
+    with export_tab:
+        export_section(timeline, state)
+    st.query_params.from_dict(urlstate.to_query(current_view()))
+
+
+def header(timeline: Timeline, state: State) -> None:
+    latest = state.latest_event
+    km2 = state.snapshot.control_km2
+    st.markdown(f"### {state.date:%d %B %Y}")
+    if latest is not None:
+        st.markdown(f"Latest event: **{md_text(latest.title)}** ({latest.date:%d %b %Y})")
+    a, b, c = st.columns(3)
+    a.metric("Held by the Armenian side", f"{km2['armenian']:,.0f} km²")
+    b.metric("Held by Azerbaijan", f"{km2['azerbaijani']:,.0f} km²")
+    c.metric("Events so far", f"{state.events_so_far}")
+
+
+def time_control(timeline: Timeline, moments: dict[str, dt.date]) -> None:
+    st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END,
+              step=dt.timedelta(days=1), format="YYYY-MM-DD", key="date",
+              help="Drag, or focus the slider and use the arrow keys (one day per press).")
+    prev_col, play_col, next_col, jump_col = st.columns([1, 1, 1, 3])
+    prev_col.button("◀ Previous change", on_click=_step, args=(timeline, -1),
+                    width="stretch")
+    playing = st.session_state.playing
+    if play_col.button("⏸ Pause" if playing else "▶ Play", width="stretch",
+                       help="Step through the change dates"):
+        st.session_state.playing = not playing
+        st.session_state.played_at = time.monotonic()
+        st.rerun()
+    next_col.button("Next change ▶", on_click=_step, args=(timeline, 1),
+                    width="stretch")
+    jump_col.selectbox("Jump to", list(moments), index=None, key="moment",
+                       placeholder="Jump to a key moment …", label_visibility="collapsed",
+                       on_change=_jump, args=(moments,))
+
+
+def map_panel(bundle: Bundle, state: State) -> None:
+    timeline = bundle.timeline
+    view = current_view()
+    fmap = mapview.build_map(bundle.geometry_url, basemap=view.basemap)
+    message = mapview.map_state(timeline, state, set(view.layers), view.naming)
+    st_folium(
+        fmap, key="map", height=560, use_container_width=True,
+        feature_group_to_add=mapview.state_layer(message),
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+    )
+    # st_folium copies a click into st.session_state["map"] (its on_change); reading it
+    # there also lets AppTest simulate a click.
+    value = st.session_state.get("map")
+    if value != st.session_state.last_map_value:
+        st.session_state.last_map_value = value
+        uid = mapview.clicked_uid(value)
+        if uid is not None:
+            st.session_state.selected = uid
+    legend()
+
+
+def legend() -> None:
+    items = []
+    for key, label in LEGEND:
+        style = STYLES[key]
+        colour = style.get("fillColor") if style.get("fillOpacity") else style.get("color")
+        border = style.get("color", colour)
+        dash = "dashed" if style.get("dashArray") else "solid"
+        items.append(
+            f'<span style="display:inline-block;width:14px;height:10px;background:{colour};'
+            f'border:2px {dash} {border};margin-right:4px"></span>{label}')
+    # Static, project-authored text only: no data reaches this HTML.
+    st.markdown(" &nbsp; ".join(items), unsafe_allow_html=True)
+
+
+def _record(timeline: Timeline, uid: str | None):
+    if not uid or ":" not in uid:
+        return None
+    kind, _, ident = uid.partition(":")
+    table = {"place": timeline.dataset.places, "area": timeline.dataset.areas,
+             "route": timeline.dataset.routes}.get(kind, {})
+    return table.get(ident)
+
+
+def _status_line(timeline: Timeline, state: State, uid: str) -> str:
+    kind, _, ident = uid.partition(":")
+    snap = state.snapshot
+    parts = []
+    if kind == "route":
+        status = snap.route_status.get(ident)
+        parts.append(f"Status: **{status.value.replace('_', ' ') if status else 'not in use'}**")
+    else:
+        controller = (snap.place_controller if kind == "place" else snap.area_controller).get(
+            ident)
+        presence = (snap.place_presence if kind == "place" else snap.area_presence).get(
+            ident, ())
+        if controller is not None:
+            parts.append(f"Control: **{STATUS_WORDS[controller.value]}**")
+        if presence:
+            parts.append("Present: " + ", ".join(p.value.replace("_", " ") for p in presence))
+    return f"On {state.date:%d %b %Y}: " + (" · ".join(parts) or "no control or status data")
+
+
+def details_panel(timeline: Timeline, state: State, uid: str | None) -> None:
+    record = _record(timeline, uid)
+    if record is None:
+        st.info("Click a place, area or route on the map to see its names, its status on "
+                "the shown date and its events with their sources.")
+        return
+    kind = uid.partition(":")[0]
+    st.markdown(f"#### {md_text(record.name)}")
+    names = record.names
+    st.markdown(f"English: {md_text(names.en)}  \n"
+                f"Armenian usage: {md_text(names.hy or '—')}  \n"
+                f"Azerbaijani usage: {md_text(names.az or '—')}")
+    st.markdown(_status_line(timeline, state, uid))
+    if record.accuracy:
+        st.caption(f"Geometry: {md_text(record.accuracy)}")
+    if st.button("Clear selection", key="clear-selection"):
+        st.session_state.selected = None
+        st.rerun(scope="fragment")
+    events = timeline.events_for(kind, record.id)
+    st.markdown(f"**{len(events)} event(s)**" + (" (later ones greyed)" if events else ""))
+    with st.container(height=520):
+        for event in events:
+            event_card(timeline, event, future=event.date > state.date)
+
+
+def event_card(timeline: Timeline, event: Event, future: bool) -> None:
+    write = st.caption if future else st.markdown
+    st.button(f"{event.date:%d %b %Y}", key=f"goto-{event.id}", on_click=_set_date,
+              args=(event.date,), help="Move the slider to this date", type="tertiary")
+    write(f"**{md_text(event.title)}**  \n{md_text(event.summary)}")
+    detail = [f"Confidence: {event.confidence.value}"]
+    if event.confidence_note:
+        detail.append(md_text(event.confidence_note))
+    st.caption(" · ".join(detail))
+    for alt in event.alternative_dates:
+        st.caption(f"Alternative date {alt.date:%d %b %Y}: {md_text(alt.note)}")
+    if event.date_note:
+        st.caption(f"Date used: {md_text(event.date_note)}")
+    sources = timeline.dataset.sources
+    links = [md_link(f"{sources[s].publisher}: {sources[s].title}", sources[s].url)
+             for s in event.sources]
+    write("Sources: " + " · ".join(links))
+    st.divider()
+
+
+# 5. Charts ---------------------------------------------------------------------------------
+def charts_section(timeline: Timeline, date: dt.date) -> None:
+    st.altair_chart(charts.control_chart(timeline, date), width="stretch")
+    st.altair_chart(charts.events_chart(list(timeline.events), date), width="stretch")
+
+
+# 6. Export and cite -------------------------------------------------------------------------
+def export_section(timeline: Timeline, state: State) -> None:
+    date = state.date
+    st.download_button(
+        "Download the shown state (GeoJSON)",
+        data=lambda: json.dumps(export.state_geojson(timeline, state), ensure_ascii=False),
+        file_name=f"karabakh-state-{date.isoformat()}.geojson", mime="application/geo+json")
+    kinds = st.multiselect("Event kinds", sorted({e.kind.value for e in timeline.events}),
+                           key="export_kinds")
+    chosen = [e for e in timeline.events_until(date) if not kinds or e.kind.value in kinds]
+    st.download_button(
+        f"Download {len(chosen)} events up to the shown date (CSV)",
+        data=lambda: export.events_csv(export.event_record(timeline, e) for e in chosen),
+        file_name=f"karabakh-events-until-{date.isoformat()}.csv", mime="text/csv")
+    st.markdown("**Cite this view**")
+    st.code(cite_text(timeline, state), language=None, wrap_lines=True)
+
+
+def cite_text(timeline: Timeline, state: State) -> str:
+    link = (st.context.url or "http://localhost:8501/") + "?" + "&".join(
+        f"{k}={v}" for k, v in urlstate.to_query(current_view()).items())
+    cited = sorted({s for e in timeline.events_until(state.date) if e.id in
+                    state.snapshot.event_ids for s in e.sources})
+    publishers = sorted({timeline.dataset.sources[s].publisher for s in cited})
+    return (f"Karabakh 2020–2024 map dashboard, view of {state.date.isoformat()} "
+            f"(data version {timeline.dataset.version}). {link} "
+            f"Accessed {dt.date.today().isoformat()}."
+            + (f" Latest change sourced from: {'; '.join(publishers)}." if publishers else ""))

@@ -1,0 +1,34 @@
+"""Text from data files made safe for Markdown/HTML: shown as text, links only if http(s)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+# CommonMark lets any ASCII punctuation be backslash-escaped to stand for itself; escaping
+# all of it leaves no Markdown, no HTML tag and no entity for the renderer to interpret.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_text(value: object) -> str:
+    """``value`` as literal text inside Markdown: every ASCII punctuation mark escaped."""
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is http(s) with a host, else None (never ``javascript:`` etc.)."""
+    text = str(url).strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(text, safe=":/?#@!$&'*+,;=%~-._")
+
+
+def md_link(label: object, url: object) -> str:
+    """A Markdown link when ``url`` is http(s); otherwise the label and URL as plain text."""
+    target = safe_url(url)
+    if target is None:
+        return f"{md_text(label)} ({md_text(url)})"
+    target = target.replace("(", "%28").replace(")", "%29")
+    return f"[{md_text(label)}]({target})"

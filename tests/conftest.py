@@ -1,0 +1,43 @@
+"""Shared fixtures: the real dataset, a writable copy of it, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard.config import REPO_ROOT
+from dashboard.engine import Timeline
+from dashboard.load import load_dataset
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    return load_dataset(REPO_ROOT)
+
+
+@pytest.fixture(scope="session")
+def timeline(dataset):
+    return Timeline(dataset)
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of the real dataset, laid out like the repo."""
+    for folder in ("geodata", "events"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder,
+                        ignore=shutil.ignore_patterns("*.md", "authored", "MANIFEST.json"))
+    return tmp_path
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m dashboard ARGS`` in a real subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        capture_output=True, text=True, timeout=120, cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+    )

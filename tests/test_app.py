@@ -1,0 +1,117 @@
+"""The Streamlit page's wiring through AppTest (no browser): widgets → state → derived text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.config import REPO_ROOT
+from dashboard.views.moments import KEY_MOMENTS
+
+APP = str(REPO_ROOT / "dashboard" / "app.py")
+TIMEOUT = 60
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [w.value for w in at.warning] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture
+def app(monkeypatch):
+    monkeypatch.delenv("KARABAKH_DATA_DIR", raising=False)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    return at
+
+
+def test_default_view_opens_on_the_ceasefire(app):
+    app.run()
+    assert not app.exception
+    assert app.slider(key="date").value == dt.date(2020, 11, 10)
+    assert "10 November 2020" in _texts(app)
+
+
+def test_slider_changes_date_and_metrics(app):
+    app.run()
+    before = _metric(app, "Held by the Armenian side")
+    app.slider(key="date").set_value(dt.date(2023, 10, 15)).run()
+    assert "15 October 2023" in _texts(app)
+    assert _metric(app, "Held by the Armenian side") == "0 km²"
+    assert before != "0 km²"
+    assert app.query_params["date"] == ["2023-10-15"] or app.query_params["date"] == "2023-10-15"
+
+
+def test_next_and_previous_change_buttons(app):
+    app.run()
+    start = app.slider(key="date").value
+    next_button = next(b for b in app.button if "Next change" in b.label)
+    next_button.click().run()
+    after_next = app.slider(key="date").value
+    assert after_next > start
+    prev_button = next(b for b in app.button if "Previous change" in b.label)
+    prev_button.click().run()
+    assert app.slider(key="date").value < after_next
+
+
+def test_jump_to_a_key_moment(app):
+    app.run()
+    label = next(label for label, _ in KEY_MOMENTS if label.startswith("Blockade"))
+    app.selectbox(key="moment").select(label).run()
+    assert app.slider(key="date").value == dt.date(2022, 12, 12)
+
+
+def test_simulated_map_click_opens_the_place(app):
+    app.run()
+    app.session_state["map"] = {"last_object_clicked": {"lat": 39.76, "lng": 46.75},
+                                "last_object_clicked_tooltip": "Shushi / Shusha[[place:shusha]]"}
+    app.run()
+    text = _texts(app)
+    assert "Shusha" in text and "Azerbaijani usage" in text
+    assert "held by Azerbaijan" in text  # on 10 Nov 2020
+    assert app.query_params["place"] in ("shusha", ["shusha"])
+
+
+def test_event_date_button_moves_the_slider(app):
+    app.query_params["place"] = "shusha"
+    app.run()
+    button = next(b for b in app.button if b.key == "goto-2020-11-08-shusha-taken")
+    button.click().run()
+    assert app.slider(key="date").value == dt.date(2020, 11, 8)
+
+
+@pytest.mark.parametrize(("param", "value"), [
+    ("date", "2020-13-45"), ("date", "<img src=x onerror=alert(1)>"), ("place", "atlantis"),
+    ("names", "klingon"), ("layers", "lasers"), ("basemap", "maybe"), ("utm_source", "x"),
+])
+def test_bad_query_parameters_fall_back_with_a_notice(app, param, value):
+    app.query_params[param] = value
+    app.run()
+    assert not app.exception
+    assert app.warning, "expected a visible notice"
+    assert app.slider(key="date").value == dt.date(2020, 11, 10) or param != "date"
+
+
+def test_a_shared_link_reopens_the_view(app):
+    app.query_params.update({"date": "2022-12-20", "place": "route:lachin-corridor",
+                             "names": "az"})
+    app.run()
+    assert not app.warning
+    assert app.slider(key="date").value == dt.date(2022, 12, 20)
+    assert app.radio(key="naming").value == "az"
+    assert "Status: **blockaded**" in _texts(app) or "blockaded" in _texts(app)
+
+
+def test_broken_dataset_shows_an_error_page_without_traceback(app, data_copy, monkeypatch):
+    (data_copy / "events/timeline/2020.yaml").write_text("- id: [broken\n", encoding="utf-8")
+    monkeypatch.setenv("KARABAKH_DATA_DIR", str(data_copy))
+    app.run()
+    assert not app.exception
+    assert "could not be loaded" in app.title[0].value
+    assert "events/timeline/2020.yaml:-:-: malformed YAML" in app.code[0].value

@@ -1,0 +1,106 @@
+"""The map builder: what it renders from a state (features, style keys), not folium internals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from dashboard.views import mapview
+from dashboard.views.mapview import LAYERS, STYLES
+
+ALL = set(LAYERS)
+
+
+def keys_at(timeline, date, layers=ALL):
+    return mapview.style_keys(timeline, timeline.state_at(dt.date.fromisoformat(date)), layers)
+
+
+def test_base_features_hold_every_record_once_with_both_names(timeline, dataset):
+    fc = mapview.base_features(timeline)
+    uids = [f["properties"]["uid"] for f in fc["features"]]
+    assert len(uids) == len(set(uids)) == (
+        len(dataset.places) + len(dataset.areas) + len(dataset.routes))
+    shusha = next(f for f in fc["features"] if f["properties"]["uid"] == "place:shusha")
+    props = shusha["properties"]
+    assert props["label_hy"] != props["label_az"]
+    assert props["layer"] == "places"
+
+
+def test_places_draw_above_areas(timeline):
+    layers = [f["properties"]["layer"] for f in mapview.base_features(timeline)["features"]]
+    assert layers.index("places") > max(i for i, layer in enumerate(layers) if layer == "control")
+
+
+@pytest.mark.parametrize(("date", "uid", "key"), [
+    ("2020-11-07", "area:cu-shusha", "unit-armenian"),
+    ("2020-11-08", "area:cu-shusha", "unit-azerbaijani"),
+    ("2020-11-08", "place:shusha", "place-azerbaijani"),
+    ("2020-11-10", "area:pk-zone", "presence-pk"),
+    ("2022-12-20", "route:lachin-corridor", "route-blockaded"),
+    ("2023-05-01", "place:hakari-checkpoint", "place-checkpoint"),
+    ("2020-11-10", "route:nakhchivan-link", "route-planned"),
+    ("2020-11-10", "route:line-1994", "line"),
+])
+def test_style_keys(timeline, date, uid, key):
+    assert keys_at(timeline, date)[uid] == key
+
+
+@pytest.mark.parametrize(("date", "uid"), [
+    ("2020-11-09", "area:pk-zone"),          # before the peacekeepers deployed
+    ("2024-06-12", "area:pk-zone"),          # after the last left
+    ("2023-04-22", "place:hakari-checkpoint"),  # before the checkpoint
+    ("2020-11-09", "route:lachin-corridor"),  # no corridor before the statement
+])
+def test_features_absent_on_a_date_are_hidden(timeline, date, uid):
+    assert uid not in keys_at(timeline, date)
+
+
+def test_layer_toggles_hide_whole_layers(timeline):
+    keys = keys_at(timeline, "2022-12-20", {"control"})
+    assert keys and all(k.startswith("area:cu-") for k in keys)
+
+
+def test_every_style_key_used_exists(timeline):
+    for snap_date in timeline.change_dates:
+        for key in keys_at(timeline, max(snap_date, dt.date(2020, 9, 1)).isoformat()).values():
+            assert key in STYLES
+
+
+def test_map_state_highlights_only_what_changed_and_is_small(timeline):
+    state = timeline.state_at(dt.date(2020, 11, 8))
+    message = mapview.map_state(timeline, state, ALL, "az")
+    assert "area:cu-shusha" in message["changed"]
+    assert set(message["changed"]) <= set(message["styles"])
+    assert len(mapview.safe_json(message)) < 20_000
+
+
+def test_safe_json_cannot_close_a_script():
+    text = mapview.safe_json({"t": "</script><script>alert(1)</script>&\u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["t"].startswith("</script>")
+
+
+@pytest.mark.parametrize(("tooltip", "uid"), [
+    ("Shushi / Shusha[[place:shusha]]", "place:shusha"),
+    ("x[[area:cu-shusha]]", "area:cu-shusha"),
+    ("no uid here", None),
+    ("[[script:alert]]", None),
+])
+def test_clicked_uid(tooltip, uid):
+    assert mapview.clicked_uid({"last_object_clicked_tooltip": tooltip}) == uid
+    assert mapview.clicked_uid(None) is None
+
+
+def test_map_loads_leaflet_from_the_app_not_a_cdn():
+    fmap = mapview.build_map("/app/static/generated/geometry-x.json")
+    html = fmap.get_root().render()
+    assert "/app/static/leaflet-" in html
+    for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "unpkg", "tile.openstreetmap"):
+        assert cdn not in html, cdn
+
+
+def test_web_basemap_only_when_asked():
+    html = mapview.build_map("/x.json", basemap=True).get_root().render()
+    assert "tile.openstreetmap" in html
