@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SLIDER = '[data-testid="stSlider"] input[type="range"]'
 
 
 def free_port() -> int:
@@ -41,7 +42,7 @@ class StreamlitServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        self._log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
+        self._log = open(log_path, "w")  # closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
@@ -57,7 +58,8 @@ class StreamlitServer:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited early:\n{self.log()}")
             with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
+                health = f"{self.url}/_stcore/health"  # always http://127.0.0.1:<port>
+                with urllib.request.urlopen(health, timeout=2) as reply:  # noqa: S310
                     if reply.status == 200:
                         return
             time.sleep(0.1)

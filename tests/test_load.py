@@ -106,7 +106,7 @@ def _exists_later(root: Path) -> str:
     path.write_text(json.dumps(doc), encoding="utf-8")
     shusha = [e for e in _yaml(root, EVENTS)
               if any(c.get("area") == "cu-shusha" for c in e.get("changes", []))]
-    return shusha[0]["id"]
+    return shusha[-1]["id"]
 
 
 CASES = {
@@ -118,22 +118,22 @@ CASES = {
                           "-", "malformed JSON"),
     "empty file": (_replace_file(SOURCES, b"  \n"), SOURCES, "-", "file is empty"),
     "non-UTF-8 bytes": (_replace_file(SOURCES, b"- id: caf\xe9\n"), SOURCES, "-", "not UTF-8"),
-    "missing field": (_edit_yaml(EVENTS, 1, lambda r: r.pop("title")), EVENTS, "title",
+    "missing field": (_edit_yaml(EVENTS, 4, lambda r: r.pop("title")), EVENTS, "title",
                       "required field is missing"),
-    "wrong type": (_edit_yaml(EVENTS, 1, _set("confidence", 3)), EVENTS, "confidence", ""),
-    "impossible date": (_edit_yaml(EVENTS, 1, _set("date", "2021-02-30")), EVENTS, "date", ""),
-    "date out of range": (_edit_yaml(EVENTS, 1, _set("date", "2031-01-01")), EVENTS, "date",
+    "wrong type": (_edit_yaml(EVENTS, 4, _set("confidence", 3)), EVENTS, "confidence", ""),
+    "impossible date": (_edit_yaml(EVENTS, 4, _set("date", "2021-02-30")), EVENTS, "date", ""),
+    "date out of range": (_edit_yaml(EVENTS, 4, _set("date", "2031-01-01")), EVENTS, "date",
                           "outside the timeline"),
-    "end before start": (_edit_yaml(EVENTS, 1, _set("end_date", "1990-01-01")), EVENTS,
+    "end before start": (_edit_yaml(EVENTS, 4, _set("end_date", "1990-01-01")), EVENTS,
                          "end_date", "before date"),
-    "unknown field": (_edit_yaml(EVENTS, 1, _set("colour", "red")), EVENTS, "colour",
+    "unknown field": (_edit_yaml(EVENTS, 4, _set("colour", "red")), EVENTS, "colour",
                       "unknown field"),
-    "unknown place id": (_edit_yaml(EVENTS, 1, _set("places", ["atlantis"])), EVENTS,
+    "unknown place id": (_edit_yaml(EVENTS, 4, _set("places", ["atlantis"])), EVENTS,
                          "places", "unknown place id 'atlantis'"),
-    "unknown source id": (_edit_yaml(EVENTS, 1, _set("sources", ["nobody-said-so"])), EVENTS,
+    "unknown source id": (_edit_yaml(EVENTS, 4, _set("sources", ["nobody-said-so"])), EVENTS,
                           "sources", "unknown source id"),
     "control change on a non-unit": (
-        _edit_yaml(EVENTS, 1, _set("changes", [{"area": "nkao", "controller": "armenian"}])),
+        _edit_yaml(EVENTS, 4, _set("changes", [{"area": "nkao", "controller": "armenian"}])),
         EVENTS, "changes.0.area", "control units"),
     "presence ends before it began": (
         _append_event(_set("changes", [{"place": "baku", "presence": "eu_monitoring_mission",

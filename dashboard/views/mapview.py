@@ -81,8 +81,11 @@ STYLES: dict[str, dict[str, Any]] = {
                          "fillOpacity": 1, "radius": 8, "opacity": 1},
     "place-mission": {"color": PURPLE, "weight": 3, "fillColor": "#ffffff", "fillOpacity": 1,
                       "radius": 6, "opacity": 1},
-    # Merged over a feature's own style when it changed at the latest change date.
-    "changed": {"color": YELLOW, "weight": 4, "opacity": 1},
+    # Merged over a feature's own style when it changed at the latest change date; a route
+    # keeps its status colour and only thickens, so the status stays readable.
+    "changed-area": {"color": YELLOW, "weight": 4, "opacity": 1},
+    "changed-route": {"weight": 8},
+    "changed-place": {"color": YELLOW, "weight": 3},
 }
 
 #: What each style means, for the legend (style key, label).
@@ -90,7 +93,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("unit-armenian", "Held by the Armenian side (Republic of Artsakh / Armenian forces)"),
     ("unit-azerbaijani", "Held by Azerbaijan"),
     ("presence-pk", "Russian peacekeepers' zone or corridor strip (while deployed)"),
-    ("changed", "Changed at the latest change date"),
+    ("changed-area", "Changed at the latest change date"),
     ("oblast", "Former Nagorno-Karabakh Autonomous Oblast (1991)"),
     ("line", "Line of contact, 1994–2020"),
     ("route-open", "Route open"),
@@ -267,11 +270,13 @@ class _BaseLayers(MacroElement):
     Object.keys(layers).forEach(function (uid) {
       var layer = layers[uid], key = s.styles[uid];
       var style = Object.assign({}, STYLES.hidden, key ? STYLES[key] : {});
-      if (key && s.changed.indexOf(uid) >= 0) { Object.assign(style, STYLES.changed); }
+      if (key && s.changed.indexOf(uid) >= 0) {
+        Object.assign(style, STYLES["changed-" + uid.split(":")[0]]);
+      }
       layer.setStyle(style);
       if (style.radius && layer.setRadius) { layer.setRadius(style.radius); }
       var el = layer.getElement && layer.getElement();
-      if (el) { el.style.display = key ? "" : "none"; }
+      if (el) { el.style.display = key ? "" : "none"; el.setAttribute("data-uid", uid); }
       layer.setTooltipContent(tip(uid, s.naming));
       if (permanent[uid]) { if (key) { layer.openTooltip(); } else { layer.closeTooltip(); } }
     });
@@ -323,8 +328,11 @@ MAP_ZOOM = 8
 
 def build_map(geometry_url: str, basemap: bool = False) -> folium.Map:
     """The base map: no web assets, no tiles unless ``basemap`` (an optional extra)."""
+    # keyboard=False: Leaflet's keyboard handler focuses the map on mousedown, which makes
+    # the page scroll a partly visible map between press and release, so the click lands
+    # on another feature. The slider and buttons are the keyboard controls.
     fmap = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, min_zoom=6,
-                      max_zoom=13, control_scale=True)
+                      max_zoom=13, control_scale=True, keyboard=False)
     # Serve Leaflet from the app itself; folium's default list points at CDNs.
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]

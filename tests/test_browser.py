@@ -1,0 +1,132 @@
+"""The real thing: the app on a free port, driven in headless Debian Chromium by Playwright.
+
+External requests are blocked (and recorded): the map must work with no internet.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from dashboard.config import REPO_ROOT
+from dashboard.views.mapview import BLUE, VERMILLION
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    SLIDER,
+    block_external,
+    running_server,
+)
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"{CHROMIUM} is missing under CI: `make test` should install it")
+    pytest.skip(f"{CHROMIUM} not installed (sudo apt-get install chromium)",
+                allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_server(ARTIFACTS / "streamlit-browser.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as play:
+        chromium = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.external_requests = []
+
+    def route(route_):
+        if not route_.request.url.startswith(server.url):
+            page.external_requests.append(route_.request.url)
+        block_external(route_, server.url)
+    page.route("**/*", route)
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        print(server.log())
+    context.close()
+
+
+def open_map(page, server, query: str = "", date: str | None = None):
+    page.goto(f"{server.url}/{query}")
+    selector = ".leaflet-container[data-kb-date]" if date is None else (
+        f'.leaflet-container[data-kb-date="{date}"]')
+    page.frame_locator(MAP_FRAME).locator(selector).wait_for(timeout=60_000)
+    return page.frame_locator(MAP_FRAME)
+
+
+def map_frame(page):
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def style_of(frame, uid: str, prop: str) -> str:
+    return frame.locator(f'[data-uid="{uid}"]').first.get_attribute(prop)
+
+
+def test_map_draws_its_overlays_offline(page, server):
+    frame = open_map(page, server, "?date=2020-11-10", "2020-11-10")
+    assert frame.locator('path[data-uid^="area:cu-"]').count() >= 10
+    assert frame.locator('[data-uid="area:pk-zone"]').is_visible()
+    assert frame.locator('[data-uid="route:lachin-corridor"]').is_visible()
+    assert frame.locator('[data-uid="place:shusha"]').is_visible()
+    assert page.external_requests == [], "the map must not need the internet"
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+
+
+def test_arrow_key_across_a_change_date_restyles_without_reloading(page, server):
+    frame = open_map(page, server, "?date=2020-11-07", "2020-11-07")
+    live = map_frame(page)
+    live.evaluate("window.__kbSameDocument = true")
+    before = style_of(frame, "area:cu-shusha", "fill")
+    page.locator(SLIDER).first.focus()
+    page.keyboard.press("ArrowRight")
+    frame.locator('.leaflet-container[data-kb-date="2020-11-08"]').wait_for(timeout=30_000)
+    after = style_of(frame, "area:cu-shusha", "fill")
+    assert before != after and after.lower() == BLUE.lower()
+    assert map_frame(page).evaluate("window.__kbSameDocument === true"), "the map reloaded"
+
+
+def test_clicking_shusha_shows_its_events_with_source_links(page, server):
+    frame = open_map(page, server, "?date=2021-01-01", "2021-01-01")
+    frame.locator('[data-uid="place:shusha"]').click()
+    page.locator("h4").filter(has_text="Shushi / Shusha").wait_for(timeout=30_000)
+    assert page.get_by_text("taken", exact=False).count() >= 1
+    link = page.locator('a[href^="http"]').filter(has_text="Wikipedia").first
+    assert link.get_attribute("href").startswith(("http://", "https://"))
+    assert "place=shusha" in page.url
+
+
+def test_a_link_to_the_blockade_shows_the_corridor_blockaded(page, server):
+    frame = open_map(page, server, "?date=2022-12-20", "2022-12-20")
+    corridor = '[data-uid="route:lachin-corridor"]'
+    assert style_of(frame, corridor.split('"')[1], "stroke").lower() == VERMILLION.lower()
+    assert style_of(frame, corridor.split('"')[1], "stroke-dasharray")
+
+
+def test_bad_link_falls_back_with_a_visible_notice(page, server):
+    open_map(page, server, "?date=2020-13-45&names=klingon", "2020-11-10")
+    page.get_by_text("is not a date between").wait_for(timeout=30_000)
+    page.get_by_text("is not one of").wait_for()
+    assert page.dialogs == []
