@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint validate geodata bench bench-quick clean
+.PHONY: help run test lint validate geodata figures bench bench-quick clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -33,6 +33,9 @@ validate: $(STAMP)  ## check every data file and the sanity figures
 
 geodata: $(STAMP)  ## rebuild the derived GeoJSON from Natural Earth (needs apt-get download)
 	$(PY) -m dashboard.geobuild build
+
+figures: $(STAMP)  ## redraw docs/control-stages.png from the data
+	$(PY) -m dashboard.views.figure docs/control-stages.png
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -28,6 +28,10 @@ from dashboard.model import (
 )
 
 NO_PRESENCE: frozenset[Presence] = frozenset()
+#: The contested area lies inside Azerbaijan's internationally recognised borders. Places
+#: elsewhere (Goris, Kornidzor, Kapan …) take no controller or presence from the areas:
+#: Natural Earth's 1–2 km boundary error would otherwise pull border towns inside.
+CONTESTED_COUNTRY = "AZE"
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,8 @@ def _containment(dataset: Dataset):
     place_unit: dict[str, str | None] = {}
     place_areas: dict[str, tuple[str, ...]] = {}
     for place_id, place in dataset.places.items():
-        inside = tuple(a for a, g in prepared.items() if g.contains(place.geometry))
+        inside = tuple(a for a, g in prepared.items() if g.contains(place.geometry)) if (
+            place.country == CONTESTED_COUNTRY) else ()
         place_areas[place_id] = inside
         place_unit[place_id] = next((a for a in units if a in inside), None)
     area_areas: dict[str, tuple[str, ...]] = {}
