@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint validate geodata figures bench bench-quick clean
+.PHONY: help run test lint validate geodata figures screenshot bench bench-quick clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -36,6 +36,17 @@ geodata: $(STAMP)  ## rebuild the derived GeoJSON from Natural Earth (needs apt-
 
 figures: $(STAMP)  ## redraw docs/control-stages.png from the data
 	$(PY) -m dashboard.views.figure docs/control-stages.png
+
+screenshot: $(STAMP)  ## redraw docs/dashboard.png (the README's picture) in headless chromium
+	PYTHONPATH=. $(PY) scripts/screenshot.py docs/dashboard.png
+
+bench: $(STAMP)  ## run the benchmarks (< 10 min); writes bench/results.json and bench/RESULTS.md
+	bash scripts/ensure-chromium
+	PYTHONPATH=. $(PY) bench/run.py
+
+bench-quick: $(STAMP)  ## a few steps of every benchmark (smoke test), into test-artifacts/bench
+	bash scripts/ensure-chromium
+	PYTHONPATH=. $(PY) bench/run.py --quick --out test-artifacts/bench
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

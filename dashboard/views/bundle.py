@@ -8,6 +8,7 @@ from pathlib import Path
 from dashboard.engine import Timeline
 from dashboard.load import load_dataset
 from dashboard.views.assets import ensure_leaflet, publish_json
+from dashboard.views.charts import chart_specs
 from dashboard.views.mapview import base_features
 
 DATA_GLOBS = ("geodata/*.geojson", "events/sources/*.yaml", "events/timeline/*.yaml")
@@ -17,6 +18,7 @@ DATA_GLOBS = ("geodata/*.geojson", "events/sources/*.yaml", "events/timeline/*.y
 class Bundle:
     timeline: Timeline
     geometry_url: str
+    chart_specs: dict[str, dict]
 
 
 def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -33,5 +35,8 @@ def prepare(data_dir: Path) -> Bundle:
     """Load, validate and index the dataset; publish its geometry for the browser."""
     timeline = Timeline(load_dataset(data_dir))
     ensure_leaflet()
-    return Bundle(timeline=timeline, geometry_url=publish_json(
-        base_features(timeline), f"geometry-{timeline.dataset.version}"))
+    return Bundle(
+        timeline=timeline,
+        geometry_url=publish_json(base_features(timeline), f"geometry-{timeline.dataset.version}"),
+        chart_specs=chart_specs(timeline),
+    )

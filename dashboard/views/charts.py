@@ -27,7 +27,7 @@ def control_series(timeline: Timeline) -> list[dict[str, Any]]:
     return rows
 
 
-def control_chart(timeline: Timeline, shown: dt.date) -> alt.LayerChart:
+def control_chart(timeline: Timeline) -> alt.LayerChart:
     data = alt.Data(values=control_series(timeline))
     colour = alt.Color("side:N", title=None, scale=alt.Scale(
         domain=list(SIDE_LABELS.values()), range=[SIDE_COLOURS[s] for s in SIDE_LABELS]),
@@ -38,9 +38,7 @@ def control_chart(timeline: Timeline, shown: dt.date) -> alt.LayerChart:
         color=colour,
         tooltip=[alt.Tooltip("date:T"), "side:N", alt.Tooltip("km2:Q", format=",.0f")],
     )
-    marker = alt.Chart(alt.Data(values=[{"date": shown.isoformat()}])).mark_rule(
-        color="#333333", strokeDash=[4, 3]).encode(x="date:T")
-    return (lines + marker).properties(height=220)
+    return (lines + _marker("date")).properties(height=220)
 
 
 def events_by_month(events: list[Event]) -> list[dict[str, Any]]:
@@ -49,7 +47,7 @@ def events_by_month(events: list[Event]) -> list[dict[str, Any]]:
     return [{"month": m, "kind": k, "events": n} for (m, k), n in sorted(counts.items())]
 
 
-def events_chart(events: list[Event], shown: dt.date) -> alt.LayerChart:
+def events_chart(events: list[Event]) -> alt.LayerChart:
     bars = alt.Chart(alt.Data(values=events_by_month(events))).mark_bar().encode(
         x=alt.X("month:T", title=None, timeUnit="yearmonth"),
         y=alt.Y("events:Q", title="events per month"),
@@ -57,6 +55,25 @@ def events_chart(events: list[Event], shown: dt.date) -> alt.LayerChart:
         tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), "kind:N",
                  "events:Q"],
     )
-    marker = alt.Chart(alt.Data(values=[{"month": shown.isoformat()}])).mark_rule(
-        color="#333333", strokeDash=[4, 3]).encode(x="month:T")
-    return (bars + marker).properties(height=200)
+    return (bars + _marker("month")).properties(height=200)
+
+
+MARKER = "shown_date"  # the named dataset that holds the slider's date
+
+
+def _marker(field: str) -> alt.Chart:
+    return alt.Chart(alt.NamedData(MARKER)).mark_rule(
+        color="#333333", strokeDash=[4, 3]).encode(x=alt.X(f"{field}:T"))
+
+
+def chart_specs(timeline: Timeline) -> dict[str, dict]:
+    """Both charts as Vega-Lite specs, built (and validated by Altair) once per dataset."""
+    return {"control": control_chart(timeline).to_dict(),
+            "events": events_chart(list(timeline.events)).to_dict()}
+
+
+def with_marker(spec: dict, field: str, shown: dt.date) -> dict:
+    """A copy of ``spec`` whose date marker stands at ``shown``: no Altair work per step."""
+    datasets = dict(spec.get("datasets", {}))
+    datasets[MARKER] = [{field: shown.isoformat()}]
+    return {**spec, "datasets": datasets}

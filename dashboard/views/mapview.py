@@ -239,6 +239,11 @@ class _BaseLayers(MacroElement):
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
+  if (map.attributionControl) {
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.addAttribution(
+      "Natural Earth (public domain) · GeoNames (CC BY 4.0) · see About");
+  }
   var STYLES = {{ this.styles_json }};
   var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
@@ -266,20 +271,27 @@ class _BaseLayers(MacroElement):
         className: p.permanent ? "kb-town" : "kb-tip", opacity: 0.9});
     }
   }).addTo(map);
+  var shownKey = {}, shownChanged = {}, shownNaming = null;
+  // Touch only what differs from the last state: a step restyles a handful of features.
   function apply(s) {
+    var renamed = s.naming !== shownNaming, changed = {};
+    s.changed.forEach(function (uid) { changed[uid] = true; });
     Object.keys(layers).forEach(function (uid) {
-      var layer = layers[uid], key = s.styles[uid];
-      var style = Object.assign({}, STYLES.hidden, key ? STYLES[key] : {});
-      if (key && s.changed.indexOf(uid) >= 0) {
-        Object.assign(style, STYLES["changed-" + uid.split(":")[0]]);
+      var layer = layers[uid], key = s.styles[uid] || null, hot = !!changed[uid];
+      if (key !== shownKey[uid] || hot !== !!shownChanged[uid]) {
+        var style = Object.assign({}, STYLES.hidden, key ? STYLES[key] : {});
+        if (key && hot) { Object.assign(style, STYLES["changed-" + uid.split(":")[0]]); }
+        layer.setStyle(style);
+        if (style.radius && layer.setRadius) { layer.setRadius(style.radius); }
+        var el = layer.getElement && layer.getElement();
+        if (el) { el.style.display = key ? "" : "none"; el.setAttribute("data-uid", uid); }
+        if (permanent[uid]) { if (key) { layer.openTooltip(); } else { layer.closeTooltip(); } }
+        shownKey[uid] = key;
       }
-      layer.setStyle(style);
-      if (style.radius && layer.setRadius) { layer.setRadius(style.radius); }
-      var el = layer.getElement && layer.getElement();
-      if (el) { el.style.display = key ? "" : "none"; el.setAttribute("data-uid", uid); }
-      layer.setTooltipContent(tip(uid, s.naming));
-      if (permanent[uid]) { if (key) { layer.openTooltip(); } else { layer.closeTooltip(); } }
+      if (renamed) { layer.setTooltipContent(tip(uid, s.naming)); }
     });
+    shownChanged = changed;
+    shownNaming = s.naming;
     var box = map.getContainer();
     box.dataset.kbDate = s.date;
     box.dataset.kbShown = Object.keys(s.styles).length;

@@ -86,12 +86,15 @@ def sidebar(bundle: Bundle) -> None:
         st.radio("Place names", list(NAMINGS), format_func=NAMINGS.get, key="naming")
         st.multiselect("Layers", list(LAYERS), format_func=LAYERS.get, key="layers")
         st.toggle("Web basemap (needs internet; optional)", key="basemap")
+        st.markdown("**Legend**")
+        legend()
         st.caption(f"Data version `{bundle.timeline.dataset.version}` · "
                    f"{md_text(bundle.timeline.dataset.summary())}")
 
 
 # 4. The explorer: time control, map, details (one fragment) -------------------------------
 def explorer(bundle: Bundle) -> None:
+    time_buttons(bundle.timeline)
     run_every = PLAY_INTERVAL_S if st.session_state.get("playing") else None
     st.fragment(run_every=run_every)(_explorer_body)(bundle)
 
@@ -121,6 +124,7 @@ def _advance_if_playing(timeline: Timeline) -> None:
     target = timeline.next_change(s.date)
     if target is None or target > TIMELINE_END:
         s.playing = False
+        st.rerun()  # the whole page, so the Play button shows "Play" again
     else:
         s.date = target
 
@@ -128,41 +132,47 @@ def _advance_if_playing(timeline: Timeline) -> None:
 def _explorer_body(bundle: Bundle) -> None:
     timeline = bundle.timeline
     _advance_if_playing(timeline)
-    moments = dict(key_moments(timeline.dataset))
     state = timeline.state_at(st.session_state.date)
     header(timeline, state)
-    time_control(timeline, moments)
+    st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END,
+              step=dt.timedelta(days=1), format="YYYY-MM-DD", key="date",
+              help="Drag, or focus the slider and use the arrow keys (one day per press).")
     state = timeline.state_at(st.session_state.date)
-    map_tab, charts_tab, export_tab = st.tabs(["Map", "Charts", "Export & cite"])
-    with map_tab:
-        map_col, side_col = st.columns([3, 2], gap="medium")
-        with map_col:
-            map_panel(bundle, state)
-        with side_col:
-            details_panel(timeline, state, st.session_state.selected)
-    with charts_tab:
-        charts_section(timeline, state.date)
-    with export_tab:
-        export_section(timeline, state)
+    # Lazy tabs: only the open tab runs, so a slider step on the map sends no chart.
+    map_tab, charts_tab, export_tab = st.tabs(["Map", "Charts", "Export & cite"],
+                                              key="tab", on_change="rerun")
+    if map_tab.open:
+        with map_tab:
+            map_col, side_col = st.columns([3, 2], gap="medium")
+            with map_col:
+                map_panel(bundle, state)
+                st.caption("Colours and line styles: see the legend in the sidebar.")
+            with side_col:
+                details_panel(timeline, state, st.session_state.selected)
+    if charts_tab.open:
+        with charts_tab:
+            charts_section(bundle, state.date)
+    if export_tab.open:
+        with export_tab:
+            export_section(timeline, state)
     st.query_params.from_dict(urlstate.to_query(current_view()))
 
 
 def header(timeline: Timeline, state: State) -> None:
+    """The shown date, the latest event and the km² per side (few elements: sent per step)."""
     latest = state.latest_event
+    latest_text = (f"Latest event: **{md_text(latest.title)}** ({latest.date:%d %b %Y}) · "
+                   f"{state.events_so_far} events so far" if latest else "No event yet")
+    st.markdown(f"### {state.date:%d %B %Y}\n{latest_text}")
     km2 = state.snapshot.control_km2
-    st.markdown(f"### {state.date:%d %B %Y}")
-    if latest is not None:
-        st.markdown(f"Latest event: **{md_text(latest.title)}** ({latest.date:%d %b %Y})")
-    a, b, c = st.columns(3)
-    a.metric("Held by the Armenian side", f"{km2['armenian']:,.0f} km²")
-    b.metric("Held by Azerbaijan", f"{km2['azerbaijani']:,.0f} km²")
-    c.metric("Events so far", f"{state.events_so_far}")
+    left, right = st.columns(2)
+    left.metric("Held by the Armenian side", f"{km2['armenian']:,.0f} km²")
+    right.metric("Held by Azerbaijan", f"{km2['azerbaijani']:,.0f} km²")
 
 
-def time_control(timeline: Timeline, moments: dict[str, dt.date]) -> None:
-    st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END,
-              step=dt.timedelta(days=1), format="YYYY-MM-DD", key="date",
-              help="Drag, or focus the slider and use the arrow keys (one day per press).")
+def time_buttons(timeline: Timeline) -> None:
+    """Step, play and jump: outside the explorer fragment (a click reruns the page)."""
+    moments = dict(key_moments(timeline.dataset))
     prev_col, play_col, next_col, jump_col = st.columns([1, 1, 1, 3])
     prev_col.button("◀ Previous change", on_click=_step, args=(timeline, -1),
                     width="stretch")
@@ -197,7 +207,6 @@ def map_panel(bundle: Bundle, state: State) -> None:
         uid = mapview.clicked_uid(value)
         if uid is not None:
             st.session_state.selected = uid
-    legend()
 
 
 def legend() -> None:
@@ -209,9 +218,9 @@ def legend() -> None:
         dash = "dashed" if style.get("dashArray") else "solid"
         items.append(
             f'<span style="display:inline-block;width:14px;height:10px;background:{colour};'
-            f'border:2px {dash} {border};margin-right:4px"></span>{label}')
+            f'border:2px {dash} {border};margin-right:6px"></span>{label}')
     # Static, project-authored text only: no data reaches this HTML.
-    st.markdown(" &nbsp; ".join(items), unsafe_allow_html=True)
+    st.markdown("<br>".join(items), unsafe_allow_html=True)
 
 
 def _record(timeline: Timeline, uid: str | None):
@@ -268,29 +277,33 @@ def details_panel(timeline: Timeline, state: State, uid: str | None) -> None:
 
 
 def event_card(timeline: Timeline, event: Event, future: bool) -> None:
-    write = st.caption if future else st.markdown
+    """One event: its date (a button that moves the slider) and one text block."""
     st.button(f"{event.date:%d %b %Y}", key=f"goto-{event.id}", on_click=_set_date,
               args=(event.date,), help="Move the slider to this date", type="tertiary")
-    write(f"**{md_text(event.title)}**  \n{md_text(event.summary)}")
-    detail = [f"Confidence: {event.confidence.value}"]
-    if event.confidence_note:
-        detail.append(md_text(event.confidence_note))
-    st.caption(" · ".join(detail))
-    for alt in event.alternative_dates:
-        st.caption(f"Alternative date {alt.date:%d %b %Y}: {md_text(alt.note)}")
-    if event.date_note:
-        st.caption(f"Date used: {md_text(event.date_note)}")
     sources = timeline.dataset.sources
-    links = [md_link(f"{sources[s].publisher}: {sources[s].title}", sources[s].url)
-             for s in event.sources]
-    write("Sources: " + " · ".join(links))
-    st.divider()
+    lines = [f"**{md_text(event.title)}**", md_text(event.summary)]
+    detail = f"Confidence: {event.confidence.value}"
+    if event.confidence_note:
+        detail += f" ({md_text(event.confidence_note)})"
+    lines.append(detail)
+    lines += [f"Alternative date {alt.date:%d %b %Y}: {md_text(alt.note)}"
+              for alt in event.alternative_dates]
+    if event.date_note:
+        lines.append(f"Date used: {md_text(event.date_note)}")
+    lines.append("Sources: " + " · ".join(
+        md_link(f"{sources[s].publisher}: {sources[s].title}", sources[s].url)
+        for s in event.sources))
+    # A later event is greyed (st.caption): the panel reads as "so far" and "still to come".
+    (st.caption if future else st.markdown)("  \n".join(lines) + "\n\n---")
 
 
 # 5. Charts ---------------------------------------------------------------------------------
-def charts_section(timeline: Timeline, date: dt.date) -> None:
-    st.altair_chart(charts.control_chart(timeline, date), width="stretch")
-    st.altair_chart(charts.events_chart(list(timeline.events), date), width="stretch")
+def charts_section(bundle: Bundle, date: dt.date) -> None:
+    specs = bundle.chart_specs
+    st.markdown("**Area held by each side** (km² of the contested area; dashed: shown date)")
+    st.vega_lite_chart(charts.with_marker(specs["control"], "date", date), width="stretch")
+    st.markdown("**Events per month, by kind**")
+    st.vega_lite_chart(charts.with_marker(specs["events"], "month", date), width="stretch")
 
 
 # 6. Export and cite -------------------------------------------------------------------------

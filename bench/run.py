@@ -1,0 +1,426 @@
+"""Benchmarks: the real app in headless Chromium, side by side with a floor and a naive map.
+
+    PYTHONPATH=. python bench/run.py            # full suite (make bench), < 10 minutes
+    PYTHONPATH=. python bench/run.py --quick    # a few steps of each (make bench-quick)
+
+Writes bench/results.json and bench/RESULTS.md (or --out DIR). Every figure is a median
+and p95 of repeated runs; speed figures are also given as ratios to references measured
+in the same run, because shared machines are noisy. External requests are blocked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from dashboard.config import REPO_ROOT
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    SLIDER,
+    StreamlitServer,
+    block_external,
+)
+
+BENCH = REPO_ROOT / "bench"
+APPS = {
+    "product": REPO_ROOT / "dashboard" / "app.py",
+    "floor": BENCH / "floor_app.py",
+    "naive": BENCH / "naive_app.py",
+}
+START = dt.date(2020, 9, 25)  # 40 steps from here cross seven change dates (3 Oct – 25 Oct)
+
+# Predicates polled once per animation frame in the page (same-origin iframe included).
+MAP_DATE_JS = """(date) => {
+  const frame = document.querySelector('MAP_FRAME');
+  const doc = frame && frame.contentDocument;
+  const box = doc && doc.querySelector('.leaflet-container');
+  if (box && box.dataset.kbDate === date) { window.__kbDone = performance.now(); return true; }
+  return false;
+}""".replace("MAP_FRAME", MAP_FRAME.replace("'", "\\'"))
+FLOOR_DATE_JS = """(date) => {
+  if (document.body.innerText.includes('floor-date: ' + date)) {
+    window.__kbDone = performance.now(); return true;
+  }
+  return false;
+}"""
+STAMP_KEYDOWN_JS = """() => { window.__kbPressed = null;
+  document.addEventListener('keydown', () => { window.__kbPressed = performance.now(); },
+                            {capture: true}); }"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"median": round(statistics.median(values), 1), "p95": round(percentile(values, 95), 1),
+            "n": len(values)}
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler:
+    """Samples a process's RSS at 10 Hz in a thread; keeps the peak and the samples."""
+
+    def __init__(self, pid: int):
+        self.pid, self.samples, self._stop = pid, [], threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.samples.append(rss_mb(self.pid))
+            time.sleep(0.1)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak(self) -> float:
+        return max(self.samples, default=0.0)
+
+
+class Session:
+    """One browser tab on one app; counts websocket bytes received."""
+
+    def __init__(self, browser, server: StreamlitServer, kind: str):
+        self.kind, self.server = kind, server
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1300})
+        self.page = self.context.new_page()
+        self.page.route("**/*", lambda route: block_external(route, server.url))
+        self.ws_bytes = 0
+        self.http_bytes = 0
+        self.page.on("websocket", self._on_websocket)
+        self.page.on("response", self._on_response)
+        self.page.add_init_script(f"({STAMP_KEYDOWN_JS})()")
+
+    def _on_websocket(self, ws):
+        ws.on("framereceived", lambda payload: self._count(payload))
+
+    def _count(self, payload):
+        self.ws_bytes += len(payload.encode() if isinstance(payload, str) else payload)
+
+    def _on_response(self, response):
+        with contextlib.suppress(PlaywrightError):  # redirects and aborted requests: no body
+            self.http_bytes += len(response.body())
+
+    def open(self, date: dt.date) -> float:
+        """Load the page on ``date``; return ms until the map (or floor text) shows it."""
+        started = time.perf_counter()
+        self.page.goto(f"{self.server.url}/?date={date.isoformat()}")
+        self.wait_for(date, timeout=90_000)
+        return (time.perf_counter() - started) * 1000
+
+    def wait_for(self, date: dt.date, timeout: float = 30_000) -> None:
+        predicate = FLOOR_DATE_JS if self.kind == "floor" else MAP_DATE_JS
+        self.page.wait_for_function(predicate, arg=date.isoformat(), polling="raf",
+                                    timeout=timeout)
+
+    def slider(self):
+        return self.page.locator(SLIDER).first
+
+    def step(self, target: dt.date) -> float:
+        """ArrowRight once; ms from the key press to the new state drawn (page clock)."""
+        self.slider().focus()
+        self.page.keyboard.press("ArrowRight")
+        self.wait_for(target)
+        return self.page.evaluate("window.__kbDone - window.__kbPressed")
+
+    def close(self):
+        self.context.close()
+
+
+def measure_steps(session: Session, start: dt.date, steps: int) -> tuple[list[float], list[int]]:
+    session.open(start)
+    latencies, frame_bytes = [], []
+    date = start
+    for _ in range(steps):
+        date += dt.timedelta(days=1)
+        before = session.ws_bytes
+        latencies.append(session.step(date))
+        time.sleep(0.05)  # let trailing frames of this step arrive before counting
+        frame_bytes.append(session.ws_bytes - before)
+    return latencies, frame_bytes
+
+
+def rapid_scrub(session: Session, start: dt.date, presses: int = 20) -> float:
+    session.open(start)
+    session.slider().focus()
+    for _ in range(presses):
+        session.page.keyboard.press("ArrowRight")
+        session.page.wait_for_timeout(30)
+    session.wait_for(start + dt.timedelta(days=presses), timeout=60_000)
+    return session.page.evaluate("window.__kbDone - window.__kbPressed")
+
+
+def click_to_details(session: Session, date: dt.date, place: str, heading: str) -> float:
+    session.open(date)
+    frame = session.page.frame_locator(MAP_FRAME)
+    started = session.page.evaluate("performance.now()")
+    frame.locator(f'[data-uid="place:{place}"]').click()
+    session.page.wait_for_function(
+        """(text) => { const h = [...document.querySelectorAll('h4')]
+             .find(e => e.innerText.includes(text));
+           if (h) { window.__kbDone = performance.now(); return true; } return false; }""",
+        arg=heading, polling="raf", timeout=30_000)
+    return session.page.evaluate("window.__kbDone") - started
+
+
+def run(quick: bool, out_dir: Path) -> dict:
+    steps = 6 if quick else 40
+    repeats = 1 if quick else 3
+    results: dict = {"quick": quick, "machine": machine(), "command": command(quick)}
+    log_dir = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    with sync_playwright() as play, ExitStack() as stack:
+        browser = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        servers = {}
+        for kind, script in APPS.items():
+            started = time.perf_counter()
+            server = StreamlitServer(log_dir / f"{kind}.log", script=script)
+            stack.callback(server.stop)
+            server.wait_healthy()
+            servers[kind] = server
+            first = Session(browser, server, kind)
+            first_ms = (time.perf_counter() - started) * 1000 + first.open(START)
+            second = Session(browser, server, kind)
+            second_ms = second.open(START)
+            results.setdefault("cold_start_ms", {})[kind] = round(first_ms)
+            results.setdefault("second_visitor_ms", {})[kind] = round(second_ms)
+            results.setdefault("first_load_bytes", {})[kind] = first.ws_bytes + first.http_bytes
+            first.close()
+            second.close()
+        # 1 + 4. step latency and bytes per step, apps interleaved per repeat.
+        step_ms = {k: [] for k in APPS}
+        step_bytes = {k: [] for k in APPS}
+        for _ in range(repeats):
+            for kind, server in servers.items():
+                session = Session(browser, server, kind)
+                latencies, frame_bytes = measure_steps(session, START, steps)
+                step_ms[kind] += latencies
+                step_bytes[kind] += frame_bytes
+                session.close()
+        results["step_ms"] = {k: summary(v) for k, v in step_ms.items()}
+        results["bytes_per_step"] = {k: summary(v) for k, v in step_bytes.items()}
+        # 2. rapid scrub, product vs floor.
+        scrub = {k: [] for k in ("product", "floor")}
+        for _ in range(repeats):
+            for kind in scrub:
+                session = Session(browser, servers[kind], kind)
+                scrub[kind].append(rapid_scrub(session, START))
+                session.close()
+        results["rapid_scrub_settled_ms"] = {k: summary(v) for k, v in scrub.items()}
+        # 3. click to details.
+        clicks = []
+        for _ in range(repeats * (1 if quick else 3)):
+            session = Session(browser, servers["product"], "product")
+            clicks.append(click_to_details(session, dt.date(2021, 1, 1), "shusha",
+                                           "Shushi / Shusha"))
+            session.close()
+        results["click_to_details_ms"] = summary(clicks)
+        # 6. scale and soak on the product.
+        results["scale"] = scale(browser, servers["product"], 3 if quick else 20,
+                                 4 if quick else 15)
+        results["soak"] = soak(browser, servers["product"], 30 if quick else 1000)
+    results["ratios"] = ratios(results)
+    results["targets"] = targets(results)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (out_dir / "RESULTS.md").write_text(render_markdown(results))
+    return results
+
+
+def scale(browser, server: StreamlitServer, sessions: int, steps: int) -> dict:
+    """``sessions`` tabs scrubbing at once (threads can't share Playwright: interleave)."""
+    tabs = [Session(browser, server, "product") for _ in range(sessions)]
+    single = Session(browser, server, "product")
+    single_ms, _ = measure_steps(single, START, steps)
+    single.close()
+    with RssSampler(server.proc.pid) as rss:
+        for tab in tabs:
+            tab.open(START)
+        latencies: list[float] = []
+        date = START
+        for _ in range(steps):
+            date += dt.timedelta(days=1)
+            for tab in tabs:  # press in every tab first, so the server sees them together
+                tab.slider().focus()
+                tab.page.keyboard.press("ArrowRight")
+            for tab in tabs:
+                tab.wait_for(date, timeout=120_000)
+                latencies.append(tab.page.evaluate("window.__kbDone - window.__kbPressed"))
+    for tab in tabs:
+        tab.close()
+    time.sleep(2)
+    return {"sessions": sessions, "steps_each": steps, "step_ms": summary(latencies),
+            "single_session_step_ms": summary(single_ms), "peak_rss_mb": round(rss.peak),
+            "rss_after_close_mb": round(rss_mb(server.proc.pid))}
+
+
+def soak(browser, server: StreamlitServer, steps: int) -> dict:
+    session = Session(browser, server, "product")
+    session.open(START)
+    samples: list[tuple[int, float]] = []
+    date = START
+    for i in range(1, steps + 1):
+        date += dt.timedelta(days=1)
+        if date > dt.date(2024, 12, 31):
+            session.open(START)
+            date = START + dt.timedelta(days=1)
+        session.step(date)
+        if i % 25 == 0:
+            samples.append((i, rss_mb(server.proc.pid)))
+    session.close()
+    warm = [rss for i, rss in samples if i >= steps // 5] or [rss for _, rss in samples]
+    growth = (warm[-1] - warm[0]) / warm[0] * 100 if warm and warm[0] else 0.0
+    return {"steps": steps, "rss_mb_samples": samples, "rss_growth_after_warmup_pct":
+            round(growth, 1)}
+
+
+def ratios(r: dict) -> dict:
+    step = r["step_ms"]
+    return {
+        "product_over_floor_p50": round(step["product"]["median"] / step["floor"]["median"], 2),
+        "naive_over_product_p50": round(step["naive"]["median"] / step["product"]["median"], 2),
+        "scale_p95_over_single_p95": round(
+            r["scale"]["step_ms"]["p95"] / r["scale"]["single_session_step_ms"]["p95"], 2),
+    }
+
+
+def targets(r: dict) -> list[dict]:
+    step, ratio = r["step_ms"]["product"], r["ratios"]
+
+    def row(name: str, target: str, value: str, met: bool) -> dict:
+        return {"figure": name, "target": target, "measured": value, "met": met}
+    return [
+        row("step latency p50", "≤ 1.5 × floor and ≤ 100 ms",
+            f"{step['median']} ms = {ratio['product_over_floor_p50']} × floor",
+            ratio["product_over_floor_p50"] <= 1.5 and step["median"] <= 100),
+        row("step latency vs naive", "≥ 4 × faster",
+            f"naive is {ratio['naive_over_product_p50']} × slower",
+            ratio["naive_over_product_p50"] >= 4),
+        row("rapid scrub settled", "≤ 150 ms after the last press",
+            f"{r['rapid_scrub_settled_ms']['product']['median']} ms",
+            r["rapid_scrub_settled_ms"]["product"]["median"] <= 150),
+        row("click to details p50", "≤ 400 ms", f"{r['click_to_details_ms']['median']} ms",
+            r["click_to_details_ms"]["median"] <= 400),
+        row("bytes per step", "≤ 50 KB",
+            f"{r['bytes_per_step']['product']['median'] / 1000:.1f} KB (median)",
+            r["bytes_per_step"]["product"]["median"] <= 50_000),
+        row("cold start to first map", "≤ 4 s", f"{r['cold_start_ms']['product'] / 1000:.2f} s",
+            r["cold_start_ms"]["product"] <= 4000),
+        row("second visitor first map", "≤ 1.5 s",
+            f"{r['second_visitor_ms']['product'] / 1000:.2f} s",
+            r["second_visitor_ms"]["product"] <= 1500),
+        row(f"{r['scale']['sessions']} sessions: step p95", "≤ 3 × single-session p95",
+            f"{r['scale']['step_ms']['p95']} ms = {ratio['scale_p95_over_single_p95']} × single",
+            ratio["scale_p95_over_single_p95"] <= 3),
+        row(f"{r['scale']['sessions']} sessions: server RSS", "≤ 800 MB",
+            f"{r['scale']['peak_rss_mb']} MB peak", r["scale"]["peak_rss_mb"] <= 800),
+        row(f"soak {r['soak']['steps']} steps", "RSS growth ≤ 5 % after warm-up",
+            f"{r['soak']['rss_growth_after_warmup_pct']} %",
+            r["soak"]["rss_growth_after_warmup_pct"] <= 5),
+    ]
+
+
+def machine() -> dict:
+    def first_line(cmd: list[str]) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=10
+                                  ).stdout.strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return "unknown"
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")))
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 2**20, 1),
+            "python": platform.python_version(), "chromium": first_line([CHROMIUM, "--version"]),
+            "os": platform.platform(), "date": dt.date.today().isoformat()}
+
+
+def command(quick: bool) -> str:
+    return "make bench-quick" if quick else "make bench"
+
+
+def render_markdown(r: dict) -> str:
+    m = r["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured with `{r['command']}` on {m['date']}: {m['cores']} cores ({m['cpu']}), "
+        f"{m['memory_gb']} GB, Python {m['python']}, {m['chromium']}, {m['os']}. "
+        "Headless Chromium drove each app on loopback with external requests blocked. "
+        "Latencies are the page's own clock from the key press to the frame in which the "
+        "new state is drawn (polled per animation frame); medians and p95 over all steps.",
+        "",
+        "| figure | target | measured | met |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {t['figure']} | {t['target']} | {t['measured']} | "
+              f"{'yes' if t['met'] else '**no**'} |" for t in r["targets"]]
+    lines += ["", "Side by side (same run):", "",
+              "| app | step p50 ms | step p95 ms | bytes/step p50 | first load bytes | "
+              "cold start ms | 2nd visitor ms |", "|---|---|---|---|---|---|---|"]
+    for kind in APPS:
+        lines.append(
+            f"| {kind} | {r['step_ms'][kind]['median']} | {r['step_ms'][kind]['p95']} | "
+            f"{r['bytes_per_step'][kind]['median']:.0f} | {r['first_load_bytes'][kind]:,} | "
+            f"{r['cold_start_ms'][kind]:,} | {r['second_visitor_ms'][kind]:,} |")
+    lines += ["", "- **floor**: a Streamlit page whose slider only updates a line of text.",
+              "- **naive**: the project's map rebuilt and re-sent in full each step "
+              "(`bench/naive_app.py`).",
+              "- **product**: `dashboard/app.py`.", "",
+              f"Rapid scrub (20 presses 30 ms apart, settled after the last): product "
+              f"{r['rapid_scrub_settled_ms']['product']}, floor "
+              f"{r['rapid_scrub_settled_ms']['floor']} ms.",
+              f"Scale: {r['scale']}.", f"Soak: steps {r['soak']['steps']}, RSS growth "
+              f"{r['soak']['rss_growth_after_warmup_pct']} % after warm-up "
+              f"(samples every 25 steps: {r['soak']['rss_mb_samples'][:3]} … "
+              f"{r['soak']['rss_mb_samples'][-3:]}).", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a few steps of each figure")
+    parser.add_argument("--out", type=Path, default=BENCH, help="where to write the results")
+    args = parser.parse_args(argv)
+    results = run(args.quick, args.out)
+    print((args.out / "RESULTS.md").read_text())
+    return 0 if results else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

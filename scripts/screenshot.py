@@ -1,0 +1,37 @@
+"""Save docs/dashboard.png: the app in headless Chromium, offline, on a chosen view.
+
+Usage: python scripts/screenshot.py [OUT] [QUERY]   (default: the blockade, Shusha selected)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from dashboard.config import REPO_ROOT
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, block_external, running_server
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT / "docs" / "dashboard.png"
+    query = sys.argv[2] if len(sys.argv) > 2 else "?date=2022-12-20&place=route:lachin-corridor"
+    log = Path(tempfile.mkstemp(suffix=".log")[1])
+    with running_server(log) as server, sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1200})
+        page.route("**/*", lambda route: block_external(route, server.url))
+        page.goto(f"{server.url}/{query}")
+        page.frame_locator(MAP_FRAME).locator(".leaflet-container[data-kb-date]").wait_for(
+            timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(out))
+        browser.close()
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
