@@ -133,11 +133,8 @@ def _explorer_body(bundle: Bundle) -> None:
     timeline = bundle.timeline
     _advance_if_playing(timeline)
     state = timeline.state_at(st.session_state.date)
-    header(timeline, state)
-    st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END,
-              step=dt.timedelta(days=1), format="YYYY-MM-DD", key="date",
-              help="Drag, or focus the slider and use the arrow keys (one day per press).")
-    state = timeline.state_at(st.session_state.date)
+    # Filled last, shown first: the map's message leaves the server before the header's.
+    head = st.container()
     # Lazy tabs: only the open tab runs, so a slider step on the map sends no chart.
     map_tab, charts_tab, export_tab = st.tabs(["Map", "Charts", "Export & cite"],
                                               key="tab", on_change="rerun")
@@ -155,6 +152,11 @@ def _explorer_body(bundle: Bundle) -> None:
     if export_tab.open:
         with export_tab:
             export_section(timeline, state)
+    with head:
+        header(timeline, state)
+        st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END,
+                  step=dt.timedelta(days=1), format="YYYY-MM-DD", key="date",
+                  help="Drag, or focus the slider and use the arrow keys (one day per press).")
     st.query_params.from_dict(urlstate.to_query(current_view()))
 
 
