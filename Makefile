@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint validate geodata figures screenshot bench bench-quick clean
+.PHONY: help run test lint validate geodata figures screenshot bench bench-quick load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -47,6 +47,10 @@ bench: $(STAMP)  ## run the benchmarks (< 10 min); writes bench/results.json and
 bench-quick: $(STAMP)  ## a few steps of every benchmark (smoke test), into test-artifacts/bench
 	bash scripts/ensure-chromium
 	PYTHONPATH=. $(PY) bench/run.py --quick --out test-artifacts/bench
+
+load: $(STAMP)  ## 20 browser sessions scrubbing and clicking for 3 minutes; writes bench/load.json
+	bash scripts/ensure-chromium
+	PYTHONPATH=. $(PY) bench/load.py
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -171,8 +171,15 @@ EVENT_CSV_COLUMNS = (
 )
 
 
+def _csv_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def events_csv(records: Iterable[dict[str, Any]]) -> str:
-    """Event records as CSV; list fields joined with ``; ``."""
+    """Event records as CSV; list fields joined with ``; ``; no cell starts a formula."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EVENT_CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -185,7 +192,7 @@ def events_csv(records: Iterable[dict[str, Any]]) -> str:
         for column, key in (("source_titles", "title"), ("source_publishers", "publisher"),
                             ("source_urls", "url")):
             row[column] = "; ".join(s[key] for s in rec["sources"])
-        writer.writerow(row)
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 

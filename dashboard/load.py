@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,7 +108,14 @@ class _Collector:
 
     def add(self, path: Path | str, record: str, field_name: str, message: str) -> None:
         where = self.rel(path) if isinstance(path, Path) else path
-        self.problems.append(Problem(where, record or "-", field_name or "-", message))
+        self.problems.append(Problem(where, _token(record), _token(field_name),
+                                     " ".join(str(message).split())))
+
+
+def _token(text: str) -> str:
+    """A record id or field name safe to print between colons on one line."""
+    cleaned = re.sub(r"[^\w.\-#\[\]]", "?", str(text or ""))[:80]
+    return cleaned or "-"
 
 
 def _read_text(path: Path, out: _Collector) -> str | None:
@@ -139,8 +147,10 @@ def _pydantic_problems(exc: ValidationError, path: Path, record: str, out: _Coll
 
 
 def _record_id(raw: Any, index: int) -> str:
-    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"].strip():
-        return raw["id"].strip()
+    """The record's id if it looks like one, else its position (``#3``)."""
+    value = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9][\w.-]{0,79}", value.strip()):
+        return value.strip()
     return f"#{index + 1}"
 
 

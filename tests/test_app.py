@@ -115,3 +115,40 @@ def test_broken_dataset_shows_an_error_page_without_traceback(app, data_copy, mo
     assert not app.exception
     assert "could not be loaded" in app.title[0].value
     assert "events/timeline/2020.yaml:-:-: malformed YAML" in app.code[0].value
+
+
+@pytest.mark.parametrize("case", ["malformed YAML", "missing field", "swapped lat/lon",
+                                  "unknown place id", "self-intersecting polygon",
+                                  "non-UTF-8 bytes", "empty file", "end before start"])
+def test_each_kind_of_bad_data_gets_the_same_message_in_the_app(app, data_copy, monkeypatch,
+                                                                case):
+    from dashboard.load import DataError, load_dataset
+    from tests.test_load import CASES, _digest
+    CASES[case][0](data_copy)
+    with pytest.raises(DataError) as caught:
+        load_dataset(data_copy)
+    before = _digest(data_copy)
+    monkeypatch.setenv("KARABAKH_DATA_DIR", str(data_copy))
+    app.run()
+    assert not app.exception
+    shown = app.code[0].value
+    assert all(str(problem) in shown for problem in caught.value.problems)
+    assert _digest(data_copy) == before
+
+
+def test_an_edited_data_file_shows_on_the_next_run_without_restart(app, data_copy,
+                                                                   monkeypatch):
+    monkeypatch.setenv("KARABAKH_DATA_DIR", str(data_copy))
+    app.query_params["date"] = "2020-11-09"
+    app.run()
+    assert _metric(app, "Held by Azerbaijan") != _metric(app, "Held by the Armenian side")
+    held_before = _metric(app, "Held by the Armenian side")
+    path = data_copy / "events/timeline/2020.yaml"
+    text = path.read_text(encoding="utf-8")
+    # Move the capture of Shusha after the shown date: the Armenian side holds more.
+    path.write_text(text.replace("- id: 2020-11-08-shusha-taken\n  date: 2020-11-08",
+                                 "- id: 2020-11-08-shusha-taken\n  date: 2020-11-10"),
+                    encoding="utf-8")
+    app.run()
+    assert not app.exception
+    assert _metric(app, "Held by the Armenian side") != held_before

@@ -54,10 +54,12 @@ def page(browser, server, request):
     page = context.new_page()
     page.external_requests = []
 
+    local = "http://127.0.0.1:"  # any of this test run's servers; nothing else
+
     def route(route_):
-        if not route_.request.url.startswith(server.url):
+        if not route_.request.url.startswith(local):
             page.external_requests.append(route_.request.url)
-        block_external(route_, server.url)
+        block_external(route_, local)
     page.route("**/*", route)
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
@@ -129,4 +131,49 @@ def test_bad_link_falls_back_with_a_visible_notice(page, server):
     open_map(page, server, "?date=2020-13-45&names=klingon", "2020-11-10")
     page.get_by_text("is not a date between").wait_for(timeout=30_000)
     page.get_by_text("is not one of").wait_for()
+    assert page.dialogs == []
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    from tests.hostile import make_hostile_dataset
+    root = make_hostile_dataset(tmp_path_factory.mktemp("hostile"))
+    with running_server(ARTIFACTS / "streamlit-hostile.log",
+                        env={"KARABAKH_DATA_DIR": str(root)}) as running:
+        yield running
+
+
+def test_hostile_text_is_shown_as_text_and_never_runs(page, hostile_server):
+    from tests.hostile import HOSTILE
+    frame = open_map(page, hostile_server, "?date=2021-01-01&place=shusha", "2021-01-01")
+    # Side panel: the names and the event, literally.
+    page.locator("h4").filter(has_text="Shushi <img").wait_for(timeout=30_000)
+    page.get_by_text(HOSTILE["place_hy"]).first.wait_for()
+    page.get_by_text("Shusha taken <b>bold</b>", exact=False).first.wait_for()
+    page.get_by_text("[click me](javascript:", exact=False).first.wait_for()
+    # Map label (permanent tooltip inside the map iframe): text, not markup.
+    label = frame.locator(".kb-town").filter(has_text="Shushi <img")
+    assert label.count() == 1
+    assert frame.locator("img[src='x'], svg[onload]").count() == 0
+    # Links: only the http(s) source link; the javascript: one is plain text.
+    hrefs = page.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert not [h for h in hrefs if h and h.strip().lower().startswith("javascript")]
+    assert page.locator("a[href*='example.org']").count() >= 1
+    assert page.locator("a[onmouseover], [onerror], [onload]").count() == 0
+    # Nothing ran, nothing was fetched from the hostile host.
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__xss === undefined")
+    assert page.dialogs == []
+    assert not [u for u in page.external_requests if "evil.example" in u]
+
+
+@pytest.mark.parametrize("query", [
+    "?date=2020-11-10&date=2022-01-01",       # repeated
+    "?place=" + "x" * 5000,                    # very long
+    "?layers=control,%3Cscript%3E&names=%00",  # garbage
+])
+def test_garbage_links_fall_back_with_a_notice(page, server, query):
+    open_map(page, server, query)
+    page.get_by_text("used the default", exact=False).or_(
+        page.get_by_text("is not", exact=False)).first.wait_for(timeout=30_000)
     assert page.dialogs == []

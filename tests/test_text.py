@@ -38,3 +38,19 @@ def test_only_http_links(url):
 def test_http_link_is_kept_and_parentheses_encoded():
     link = md_link("BBC", "https://en.wikipedia.org/wiki/Shusha_(town)")
     assert link == "[BBC](https://en.wikipedia.org/wiki/Shusha_%28town%29)"
+
+
+def test_csv_export_defuses_spreadsheet_formulas():
+    import csv
+    import io
+
+    from dashboard.export import events_csv
+    record = {"id": "x", "date": "2020-01-01", "date_precision": "day", "end_date": None,
+              "kind": "military", "title": "=HYPERLINK(\"http://evil\",\"x\")",
+              "summary": "@SUM(1)", "places": ["-1+1"], "lat": 39.1, "lon": 46.2,
+              "confidence": "high", "alternative_dates": [], "date_note": None,
+              "sources": [{"title": "+cmd", "publisher": "p", "url": "https://x.org"}]}
+    row = next(csv.DictReader(io.StringIO(events_csv([record]))))
+    assert row["title"].startswith("'=") and row["summary"].startswith("'@")
+    assert row["places"].startswith("'-") and row["source_titles"].startswith("'+")
+    assert row["lat"] == "39.1"

@@ -130,6 +130,9 @@ def _advance_if_playing(timeline: Timeline) -> None:
 
 
 def _explorer_body(bundle: Bundle) -> None:
+    # Re-check the files (a few stat calls): an edited dataset shows on the next step,
+    # whole (one version per run), without a restart.
+    bundle = load_or_stop()
     timeline = bundle.timeline
     _advance_if_playing(timeline)
     state = timeline.state_at(st.session_state.date)
