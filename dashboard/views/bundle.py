@@ -8,7 +8,6 @@ from pathlib import Path
 from dashboard.engine import Timeline
 from dashboard.load import load_dataset
 from dashboard.views.assets import ensure_leaflet, publish_json
-from dashboard.views.charts import chart_specs
 from dashboard.views.mapview import base_features
 
 DATA_GLOBS = ("geodata/*.geojson", "events/sources/*.yaml", "events/timeline/*.yaml")
@@ -18,7 +17,6 @@ DATA_GLOBS = ("geodata/*.geojson", "events/sources/*.yaml", "events/timeline/*.y
 class Bundle:
     timeline: Timeline
     geometry_url: str
-    chart_specs: dict[str, dict]
 
 
 def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -38,5 +36,4 @@ def prepare(data_dir: Path) -> Bundle:
     return Bundle(
         timeline=timeline,
         geometry_url=publish_json(base_features(timeline), f"geometry-{timeline.dataset.version}"),
-        chart_specs=chart_specs(timeline),
     )

@@ -20,7 +20,7 @@ from dashboard.config import default_data_dir
 from dashboard.engine import State, Timeline
 from dashboard.load import DataError
 from dashboard.model import TIMELINE_END, TIMELINE_START, Event
-from dashboard.views import charts, mapview, urlstate
+from dashboard.views import mapview, urlstate
 from dashboard.views.bundle import Bundle, fingerprint, prepare
 from dashboard.views.mapview import LAYERS, LEGEND, NAMINGS, STYLES
 from dashboard.views.moments import key_moments
@@ -303,8 +303,17 @@ def event_card(timeline: Timeline, event: Event, future: bool) -> None:
 
 
 # 5. Charts ---------------------------------------------------------------------------------
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _chart_specs(version: str, _timeline: Timeline) -> dict[str, dict]:
+    from dashboard.views import charts  # Altair loads only when someone opens the charts
+
+    return charts.chart_specs(_timeline)
+
+
 def charts_section(bundle: Bundle, date: dt.date) -> None:
-    specs = bundle.chart_specs
+    from dashboard.views import charts
+
+    specs = _chart_specs(bundle.timeline.dataset.version, bundle.timeline)
     st.markdown("**Area held by each side** (km² of the contested area; dashed: shown date)")
     st.vega_lite_chart(charts.with_marker(specs["control"], "date", date), width="stretch")
     st.markdown("**Events per month, by kind**")
