@@ -163,3 +163,9 @@ def test_charts_tab_draws_both_charts_with_the_shown_date(app):
     charts = app.get("vega_lite_chart")
     assert len(charts) == 2
     assert all("2022-12-20" in str(chart.proto) for chart in charts)
+
+
+def test_every_presence_has_words_in_the_panel():
+    from dashboard.model import Presence
+    from dashboard.views.page import PRESENCE_WORDS
+    assert set(PRESENCE_WORDS) == {p.value for p in Presence}

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -27,7 +28,12 @@ from dashboard.views.moments import key_moments
 from dashboard.views.text import md_link, md_text
 
 PLAY_INTERVAL_S = 1.5
-REPORT_URL = "https://github.com/"  # replaced by the project's issue tracker once public
+PRESENCE_WORDS = {
+    "russian_peacekeepers": "Russian peacekeepers",
+    "russian_turkish_monitoring": "Russian–Turkish monitoring centre",
+    "eu_monitoring_mission": "EU monitoring mission",
+    "azerbaijani_checkpoint": "Azerbaijani checkpoint",
+}
 STATUS_WORDS = {
     "armenian": "held by the Armenian side",
     "azerbaijani": "held by Azerbaijan",
@@ -252,7 +258,7 @@ def _status_line(timeline: Timeline, state: State, uid: str) -> str:
         if controller is not None:
             parts.append(f"Control: **{STATUS_WORDS[controller.value]}**")
         if presence:
-            parts.append("Present: " + ", ".join(p.value.replace("_", " ") for p in presence))
+            parts.append("Present: " + ", ".join(PRESENCE_WORDS[p.value] for p in presence))
     return f"On {state.date:%d %b %Y}: " + (" · ".join(parts) or "no control or status data")
 
 
@@ -339,8 +345,8 @@ def export_section(timeline: Timeline, state: State) -> None:
 
 
 def cite_text(timeline: Timeline, state: State) -> str:
-    link = (st.context.url or "http://localhost:8501/") + "?" + "&".join(
-        f"{k}={v}" for k, v in urlstate.to_query(current_view()).items())
+    base = (st.context.url or "http://localhost:8501").rstrip("/")
+    link = f"{base}/?" + urlencode(urlstate.to_query(current_view()))
     cited = sorted({s for e in timeline.events_until(state.date) if e.id in
                     state.snapshot.event_ids for s in e.sources})
     publishers = sorted({timeline.dataset.sources[s].publisher for s in cited})
