@@ -169,3 +169,17 @@ def test_every_presence_has_words_in_the_panel():
     from dashboard.model import Presence
     from dashboard.views.page import PRESENCE_WORDS
     assert set(PRESENCE_WORDS) == {p.value for p in Presence}
+
+
+def test_play_steps_through_change_dates_and_pause_stops(app):
+    app.query_params["date"] = "2020-11-10"
+    app.run()
+    play = next(b for b in app.button if "Play" in b.label)
+    play.click().run()
+    assert app.session_state["playing"] is True
+    assert any("Pause" in b.label for b in app.button)
+    app.session_state["played_at"] = 0.0  # as if the play interval had passed
+    app.run()
+    assert app.slider(key="date").value == dt.date(2020, 11, 20)  # the next change date
+    next(b for b in app.button if "Pause" in b.label).click().run()
+    assert app.session_state["playing"] is False

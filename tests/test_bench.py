@@ -33,6 +33,9 @@ def test_quick_benchmark_produces_every_figure(tmp_path):
         assert results["bytes_per_step"][app]["median"] > 0
         assert results["cold_start_ms"][app] > 0 and results["second_visitor_ms"][app] > 0
     assert results["click_to_details_ms"]["median"] > 0
+    assert results["server_run_ms"]["median"] > 0
+    assert results["step_breakdown_ms"]["product"]["drawn"] >= (
+        results["step_breakdown_ms"]["product"]["first_message"])
     assert results["scale"]["peak_rss_mb"] > 0 and results["soak"]["rss_mb_samples"]
     assert len(results["targets"]) == 10
     table = (tmp_path / "RESULTS.md").read_text()
