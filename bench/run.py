@@ -488,7 +488,7 @@ def where_the_time_goes(r: dict) -> list[str]:
               f"{server.get('p95')} ms.", "",
               "Reading the figures: the server's Python is a small part of a step. Most of "
               "the gap to the floor is Streamlit's front end applying the fragment's "
-              f"{parts.get('product', {}).get('messages', '?')} messages and the st_folium "
+              f"{parts.get('product', {}).get('messages', 0):.0f} messages and the st_folium "
               "component handing the new state into its iframe (from the map's message to "
               "the redrawn map), on a machine whose two cores are shared by the server and "
               "Chromium. "
