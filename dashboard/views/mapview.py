@@ -242,7 +242,7 @@ class _BaseLayers(MacroElement):
   if (map.attributionControl) {
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution(
-      "Natural Earth (public domain) · GeoNames (CC BY 4.0) · see About");
+      "Natural Earth · GeoNames (CC BY 4.0)");
   }
   var STYLES = {{ this.styles_json }};
   var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
@@ -334,6 +334,7 @@ LABEL_CSS = (
     ".leaflet-tooltip.kb-town:before{display:none}"
     ".leaflet-tooltip.kb-tip{font:12px/1.3 system-ui,sans-serif}"
     ".leaflet-container{background:#dfe8ee}"
+    ".leaflet-control-attribution{font:10px/1.4 system-ui,sans-serif}"
 )
 MAP_ZOOM = 8
 
