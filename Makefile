@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)  ## set up and open the dashboard at http://localhost:8501
-	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+	PORT=$(PORT) $(PY) scripts/run.py
 
 test: $(STAMP)  ## set up (incl. Debian's chromium when root) and run lint + the whole test suite
 	bash scripts/ensure-chromium
