@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,7 @@ class Dataset:
     routes: dict[str, Route]
     events: tuple[Event, ...]  # sorted by (date, id)
     sources: dict[str, Source]
-    version: str  # short digest of every data file's bytes
-    files: tuple[str, ...] = field(default=())
+    version: str  # short digest of the bytes this load parsed
 
     def summary(self) -> str:
         return (
@@ -99,6 +98,7 @@ class _Collector:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self.digest = hashlib.sha256()  # of exactly the bytes parsed: the data version
 
     def rel(self, path: Path) -> str:
         try:
@@ -125,6 +125,7 @@ def _read_text(path: Path, out: _Collector) -> str | None:
                 f"{MAX_FILE_BYTES // 2**20} MiB")
         return None
     raw = path.read_bytes()
+    out.digest.update(out.rel(path).encode() + b"\0" + raw)
     if not raw.strip():
         out.add(path, "-", "-", "file is empty")
         return None
@@ -263,14 +264,6 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(p for p in folder.glob(pattern) if p.is_file())
 
 
-def _dataset_version(paths: Iterable[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b"")
-    return digest.hexdigest()[:12]
-
-
 def load_dataset(data_dir: Path) -> Dataset:
     """Load and validate ``data_dir``; raise :class:`DataError` listing every problem."""
     data_dir = Path(data_dir)
@@ -305,7 +298,6 @@ def load_dataset(data_dir: Path) -> Dataset:
     _check_event_order(events, event_paths, areas, routes, out)
     if out.problems:
         raise DataError(out.problems)
-    all_files = [*_files(geodir, "*.geojson"), *source_files, *event_files]
     return Dataset(
         data_dir=data_dir,
         places=places,
@@ -313,8 +305,7 @@ def load_dataset(data_dir: Path) -> Dataset:
         routes=routes,
         events=tuple(sorted(events.values(), key=lambda e: (e.date, e.id))),
         sources=sources,
-        version=_dataset_version(all_files),
-        files=tuple(out.rel(p) for p in all_files),
+        version=out.digest.hexdigest()[:12],
     )
 
 

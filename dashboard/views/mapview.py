@@ -294,7 +294,6 @@ class _BaseLayers(MacroElement):
     shownNaming = s.naming;
     var box = map.getContainer();
     box.dataset.kbDate = s.date;
-    box.dataset.kbShown = Object.keys(s.styles).length;
   }
   window.kbApplyState = apply;
   if (window.kbPendingState) { apply(window.kbPendingState); window.kbPendingState = null; }
