@@ -255,22 +255,14 @@ def make_layers(gpkg: Path, authored: b.Authored) -> dict[str, list[b.Feature]]:
     held_after = finish_polygon(
         shapely.union_all([units_s[u] for u in POST_2020_HELD_UNITS if u != "cu-corridor-2020"])
     )
-    strip_old = finish_polygon(
-        shapely.simplify(
-            b.buffer_km(
-                _strip_line(authored, "lachin-road-old"), b.CORRIDOR_HALF_WIDTH_KM
-            ).intersection(aze_full),
-            TOL_LINES,
-        )
-    )
-    strip_new = finish_polygon(
-        shapely.simplify(
-            b.buffer_km(
-                _strip_line(authored, "lachin-road-new"), b.CORRIDOR_HALF_WIDTH_KM
-            ).intersection(aze_full),
-            TOL_LINES,
-        )
-    )
+    def corridor_strip(route_id: str):
+        """The 5 km strip along a road (2.5 km either side), inside Azerbaijan."""
+        line = _strip_line(authored, route_id)
+        strip = b.buffer_km(line, b.CORRIDOR_HALF_WIDTH_KM).intersection(aze_full)
+        return finish_polygon(shapely.simplify(strip, TOL_LINES))
+
+    strip_old = corridor_strip("lachin-road-old")
+    strip_new = corridor_strip("lachin-road-new")
     kremlin = ["kremlin-2020-11-10-trilateral-statement"]
     presence = [
         unit_feature(
