@@ -49,5 +49,6 @@ def publish_json(doc: dict, stem: str, static_dir: Path = STATIC_DIR) -> str:
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(body)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a public static file
         os.replace(tmp, path)  # readers never see a half-written file
     return f"{STATIC_URL}/generated/{path.name}"
