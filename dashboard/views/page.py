@@ -82,7 +82,8 @@ def current_view() -> urlstate.ViewState:
 
 
 def notices() -> None:
-    for notice in st.session_state.get("notices", []):
+    """What a link asked for but could not get; shown once, then gone."""
+    for notice in st.session_state.pop("notices", []):
         st.warning(notice, icon="⚠️")
 
 
