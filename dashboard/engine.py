@@ -78,6 +78,7 @@ class Timeline:
         )
         self.contested_km2 = sum(self.area_km2[a] for a in self.control_units)
         self.place_unit, self._place_areas, self._area_areas = _containment(dataset)
+        self._events_by_target = _index_events(self.events)
         self.snapshots: tuple[Snapshot, ...] = tuple(self._build_snapshots())
         self.change_dates: tuple[dt.date, ...] = tuple(s.date for s in self.snapshots)
 
@@ -101,12 +102,7 @@ class Timeline:
 
     def events_for(self, kind: str, target_id: str) -> tuple[Event, ...]:
         """Every event naming a place, area or route (``kind`` in place/area/route)."""
-        field = {"place": "places", "area": "areas", "route": "routes"}[kind]
-        return tuple(
-            e for e in self.events
-            if target_id in getattr(e, field)
-            or any(getattr(c, kind, None) == target_id for c in e.changes)
-        )
+        return self._events_by_target.get(f"{kind}:{target_id}", ())
 
     def previous_change(self, date: dt.date) -> dt.date | None:
         i = bisect.bisect_left(self.change_dates, date) - 1
@@ -172,6 +168,21 @@ class Timeline:
             route_status=MappingProxyType({r: statuses.get(r) for r in data.routes}),
             control_km2=MappingProxyType(km2),
         )
+
+
+def _index_events(events: tuple[Event, ...]) -> dict[str, tuple[Event, ...]]:
+    """``kind:id`` → the events that name it or change it, in date order (built once)."""
+    index: dict[str, list[Event]] = {}
+    for event in events:
+        targets = {f"place:{p}" for p in event.places} | {f"area:{a}" for a in event.areas}
+        targets |= {f"route:{r}" for r in event.routes}
+        for change in event.changes:
+            for kind in ("place", "area", "route"):
+                if getattr(change, kind, None):
+                    targets.add(f"{kind}:{getattr(change, kind)}")
+        for target in targets:
+            index.setdefault(target, []).append(event)
+    return {target: tuple(found) for target, found in index.items()}
 
 
 def _apply(change, controllers, presences, statuses) -> None:

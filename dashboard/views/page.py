@@ -103,7 +103,7 @@ def sidebar(bundle: Bundle) -> None:
 def explorer(bundle: Bundle) -> None:
     time_buttons(bundle.timeline)
     run_every = PLAY_INTERVAL_S if st.session_state.get("playing") else None
-    st.fragment(run_every=run_every)(_explorer_body)(bundle)
+    st.fragment(run_every=run_every)(_explorer_body)()
 
 
 def _set_date(value: dt.date) -> None:
@@ -136,7 +136,7 @@ def _advance_if_playing(timeline: Timeline) -> None:
         s.date = target
 
 
-def _explorer_body(bundle: Bundle) -> None:
+def _explorer_body() -> None:
     # Re-check the files (a few stat calls): an edited dataset shows on the next step,
     # whole (one version per run), without a restart.
     bundle = load_or_stop()
