@@ -32,9 +32,9 @@ SERVER_ERROR = re.compile(r"Traceback|Exception|Error", re.I)
 
 
 def _answers(tab: Session, date: dt.date, timeout: float = 60_000) -> bool:
-    """Whether the tab's map shows ``date`` within ``timeout`` ms."""
+    """Whether the tab shows ``date`` within ``timeout`` ms: its map, and the server's answer."""
     try:
-        tab.wait_for(date, timeout=timeout, polling=100)
+        tab.wait_for(date, timeout=timeout)
     except PlaywrightTimeout:
         return False
     return True

@@ -34,8 +34,12 @@ def test_quick_benchmark_produces_every_figure(tmp_path):
         assert results["cold_start_ms"][app] > 0 and results["second_visitor_ms"][app] > 0
     assert results["click_to_details_ms"]["median"] > 0
     assert results["server_run_ms"]["median"] > 0
-    assert results["step_breakdown_ms"]["product"]["drawn"] >= (
-        results["step_breakdown_ms"]["product"]["first_message"])
+    product = results["step_breakdown_ms"]["product"]
+    assert product["map_drawn"] > 0 and product["page_settled"] >= product["first_message"]
+    for app in ("product", "floor"):
+        assert results["page_settled_ms"][app]["n"] == results["step_ms"][app]["n"]
+        assert results["rapid_scrub_page_settled_ms"][app]["median"] > 0
+    assert results["scale"]["page_settled_ms"]["n"] == results["scale"]["step_ms"]["n"] > 0
     assert results["scale"]["peak_rss_mb"] > 0 and results["soak"]["rss_mb_samples"]
     assert len(results["targets"]) == 10
     table = (tmp_path / "RESULTS.md").read_text()

@@ -5,13 +5,14 @@ External requests are blocked (and recorded): the map must work with no internet
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
 from dashboard.config import REPO_ROOT
-from dashboard.views.mapview import BLUE, VERMILLION
+from dashboard.views.mapview import BLUE, LAYERS, VERMILLION, style_keys
 from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -108,6 +109,61 @@ def test_arrow_key_across_a_change_date_restyles_without_reloading(page, server)
     after = style_of(frame, "area:cu-shusha", "fill")
     assert before != after and after.lower() == BLUE.lower()
     assert map_frame(page).evaluate("window.__kbSameDocument === true"), "the map reloaded"
+
+
+def drawn_styles(page) -> dict[str, str]:
+    """The style key the map shows for each feature (``hidden`` when not shown)."""
+    return map_frame(page).evaluate("""() => Object.fromEntries(
+        [...document.querySelectorAll('[data-uid]')].map(
+            e => [e.getAttribute('data-uid'), e.getAttribute('data-kb-style')]))""")
+
+
+def engine_styles(timeline, date: str, uids) -> dict[str, str]:
+    keys = style_keys(timeline, timeline.state_at(dt.date.fromisoformat(date)), set(LAYERS))
+    return {uid: keys.get(uid, "hidden") for uid in uids}
+
+
+def test_every_step_draws_the_engines_styles(page, server, timeline):
+    open_map(page, server, "?date=2020-11-06", "2020-11-06")
+    frame = map_frame(page)
+    for date in ("2020-11-07", "2020-11-08", "2020-11-09", "2020-11-10", "2020-11-11"):
+        page.locator(SLIDER).first.focus()
+        page.keyboard.press("ArrowRight")
+        frame.locator(f'.leaflet-container[data-kb-date="{date}"]').wait_for(timeout=30_000)
+        drawn = drawn_styles(page)
+        assert len(drawn) > 50
+        assert drawn == engine_styles(timeline, date, drawn), date
+    # A link straight to a later date, and the map after the September 2023 offensive.
+    open_map(page, server, "?date=2023-09-21", "2023-09-21")
+    drawn = drawn_styles(page)
+    assert drawn == engine_styles(timeline, "2023-09-21", drawn)
+
+
+def test_the_map_follows_the_slider_before_the_server_answers(page, server):
+    """Hold every server message: the map still shows the new date, from the states file."""
+    held, hold, pages = [], {"on": False}, []
+
+    def route(ws):
+        upstream = ws.connect_to_server()
+        upstream.on_message(lambda m: held.append(m) if hold["on"] else ws.send(m))
+        ws.on_message(upstream.send)
+        pages.append(ws)
+    page.route_web_socket("**/_stcore/stream", route)
+    open_map(page, server, "?date=2020-11-07", "2020-11-07")
+    page.get_by_text("07 November 2020").wait_for(timeout=30_000)
+    hold["on"] = True
+    page.locator(SLIDER).first.focus()
+    page.keyboard.press("ArrowRight")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator('.leaflet-container[data-kb-date="2020-11-08"]').wait_for(timeout=10_000)
+    assert style_of(frame, "area:cu-shusha", "fill").lower() == BLUE.lower()
+    page.wait_for_timeout(300)
+    assert held, "the server answered the step (its messages are held)"
+    assert page.get_by_text("08 November 2020").count() == 0  # the header waits for them
+    hold["on"] = False
+    for message in held:
+        pages[-1].send(message)
+    page.get_by_text("08 November 2020").wait_for(timeout=30_000)
 
 
 def test_clicking_shusha_shows_its_events_with_source_links(page, server):

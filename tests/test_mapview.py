@@ -68,12 +68,52 @@ def test_every_style_key_used_exists(timeline):
             assert key in STYLES
 
 
-def test_map_state_highlights_only_what_changed_and_is_small(timeline):
-    state = timeline.state_at(dt.date(2020, 11, 8))
-    message = mapview.map_state(timeline, state, ALL, "az")
-    assert "area:cu-shusha" in message["changed"]
-    assert set(message["changed"]) <= set(message["styles"])
-    assert len(mapview.safe_json(message)) < 20_000
+def table_at(table, date: dt.date) -> tuple[dict[str, str], list[str]]:
+    """What the browser does with the states file: replay the entries up to ``date``."""
+    keys, changed = {}, []
+    for entry in table["entries"]:
+        if entry["date"] > date.isoformat():
+            break
+        keys.update(entry["keys"])
+        changed = entry["changed"]
+    return {uid: key for uid, key in keys.items() if key is not None}, changed
+
+
+def test_style_table_gives_the_engines_styles_on_every_date(timeline):
+    table = mapview.style_table(timeline)
+    day, checked = dt.date(2020, 9, 1), 0
+    while day <= dt.date(2024, 12, 31):  # every 3rd day, plus the day before each change
+        for date in (day, day - dt.timedelta(days=1)):
+            state = timeline.state_at(date)
+            keys, changed = table_at(table, date)
+            assert keys == mapview.style_keys(timeline, state, ALL), date
+            assert set(changed) == state.snapshot.changed & keys.keys(), date
+            checked += 1
+        day += dt.timedelta(days=3)
+    for change in timeline.change_dates[1:]:
+        keys, changed = table_at(table, change)
+        assert keys == mapview.style_keys(timeline, timeline.state_at(change), ALL)
+    assert checked > 1000
+
+
+def test_style_table_entries_hold_only_differences(timeline):
+    entries = mapview.style_table(timeline)["entries"]
+    assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
+    shown: dict = {}
+    for entry in entries:
+        assert all(shown.get(uid) != key for uid, key in entry["keys"].items())
+        shown.update(entry["keys"])
+    assert len(mapview.safe_json(mapview.style_table(timeline))) < 40_000
+
+
+def test_shusha_is_highlighted_on_the_day_it_changed_hands(timeline):
+    keys, changed = table_at(mapview.style_table(timeline), dt.date(2020, 11, 8))
+    assert "area:cu-shusha" in changed and keys["area:cu-shusha"] == "unit-azerbaijani"
+
+
+def test_map_message_is_the_view_only():
+    message = mapview.map_message(dt.date(2020, 11, 8), ["control", "places"], "az")
+    assert message == {"date": "2020-11-08", "layers": ["control", "places"], "naming": "az"}
 
 
 def test_safe_json_cannot_close_a_script():
@@ -94,7 +134,8 @@ def test_clicked_uid(tooltip, uid):
 
 
 def test_map_loads_leaflet_from_the_app_not_a_cdn():
-    fmap = mapview.build_map("/app/static/generated/geometry-x.json")
+    fmap = mapview.build_map("/app/static/generated/geometry-x.json",
+                            "/app/static/generated/states-x.json", "Date")
     html = fmap.get_root().render()
     assert "/app/static/leaflet-" in html
     for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "unpkg", "tile.openstreetmap"):
@@ -102,5 +143,5 @@ def test_map_loads_leaflet_from_the_app_not_a_cdn():
 
 
 def test_web_basemap_only_when_asked():
-    html = mapview.build_map("/x.json", basemap=True).get_root().render()
+    html = mapview.build_map("/x.json", "/s.json", "Date", basemap=True).get_root().render()
     assert "tile.openstreetmap" in html

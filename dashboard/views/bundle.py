@@ -8,7 +8,7 @@ from pathlib import Path
 from dashboard.engine import Timeline
 from dashboard.load import load_dataset
 from dashboard.views.assets import ensure_leaflet, publish_json
-from dashboard.views.mapview import base_features
+from dashboard.views.mapview import base_features, style_table
 
 DATA_GLOBS = ("geodata/*.geojson", "events/sources/*.yaml", "events/timeline/*.yaml")
 
@@ -17,6 +17,7 @@ DATA_GLOBS = ("geodata/*.geojson", "events/sources/*.yaml", "events/timeline/*.y
 class Bundle:
     timeline: Timeline
     geometry_url: str
+    states_url: str
 
 
 def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -30,10 +31,12 @@ def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def prepare(data_dir: Path) -> Bundle:
-    """Load, validate and index the dataset; publish its geometry for the browser."""
+    """Load, validate and index the dataset; publish its geometry and styles for the browser."""
     timeline = Timeline(load_dataset(data_dir))
     ensure_leaflet()
+    version = timeline.dataset.version
     return Bundle(
         timeline=timeline,
-        geometry_url=publish_json(base_features(timeline), f"geometry-{timeline.dataset.version}"),
+        geometry_url=publish_json(base_features(timeline), f"geometry-{version}"),
+        states_url=publish_json(style_table(timeline), f"states-{version}"),
     )

@@ -1,13 +1,16 @@
-"""The folium map: fixed geometry served once, restyled per date by a small state message.
+"""The folium map: geometry and per-date styles served once, restyled in the browser.
 
-The base map (built by :func:`build_map`) fetches every feature's geometry from a static
-file and defines ``window.kbApplyState``. Each slider step only sends
-:func:`map_state` (a style key per feature) through ``st_folium``'s
+The base map (built by :func:`build_map`) fetches two static files once per dataset
+version: every feature's geometry (:func:`base_features`) and every feature's style key on
+every change date (:func:`style_table`). It follows the page's date slider by itself, so
+a slider step recolours the map in the browser without waiting for the server. Each run
+still sends :func:`map_message` (date, layers, naming) through ``st_folium``'s
 ``feature_group_to_add``; the Leaflet map is never rebuilt or reloaded.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -217,12 +220,32 @@ def style_keys(timeline: Timeline, state: State, layers: set[str]) -> dict[str, 
     return keys
 
 
-def map_state(timeline: Timeline, state: State, layers: set[str], naming: str) -> dict[str, Any]:
-    """The small message a slider step sends to the browser."""
-    styles = style_keys(timeline, state, layers)
-    changed = sorted(uid for uid in state.snapshot.changed if uid in styles)
-    return {"date": state.date.isoformat(), "naming": naming, "styles": styles,
-            "changed": changed}
+def style_table(timeline: Timeline) -> dict[str, Any]:
+    """Every feature's style key on every date, for the browser: the static states file.
+
+    One entry per date on which any key can change (the change dates and the routes'
+    ``valid_from``), each holding only the keys that differ from the entry before (``None``:
+    hidden) and the features that changed on that date. Keys are for all layers; the
+    browser hides the layers that are off. Between two entry dates nothing changes, so
+    the map can follow the slider without asking the server.
+    """
+    dates = sorted({dt.date.min, *timeline.change_dates,
+                    *(r.valid_from for r in timeline.dataset.routes.values() if r.valid_from)})
+    entries, shown = [], {}
+    for date in dates:
+        state = timeline.state_at(date)
+        keys = style_keys(timeline, state, set(LAYERS))
+        diff = {uid: keys.get(uid) for uid in sorted(shown.keys() | keys.keys())
+                if keys.get(uid) != shown.get(uid)}
+        changed = sorted(uid for uid in state.snapshot.changed if uid in keys)
+        entries.append({"date": date.isoformat(), "keys": diff, "changed": changed})
+        shown = keys
+    return {"entries": entries}
+
+
+def map_message(date: dt.date, layers: list[str], naming: str) -> dict[str, Any]:
+    """The small message a slider step sends to the browser: the view, not the styles."""
+    return {"date": date.isoformat(), "layers": list(layers), "naming": naming}
 
 
 def safe_json(doc: Any) -> str:
@@ -233,7 +256,13 @@ def safe_json(doc: Any) -> str:
 
 
 class _BaseLayers(MacroElement):
-    """Fetches the geometry file and defines ``window.kbApplyState``."""
+    """Fetches the geometry and states files and defines ``window.kbApplyState``.
+
+    The map shows the date on the page's date slider as soon as the slider moves (it
+    watches the slider in the parent page, same origin), from the states file: a step
+    needs no server round trip to recolour the map. The server's message sets the layers
+    and naming, and is the date to show when no slider is found.
+    """
 
     _template = Template("""
 {% macro script(this, kwargs) %}
@@ -244,72 +273,138 @@ class _BaseLayers(MacroElement):
     map.attributionControl.addAttribution(
       "Natural Earth · GeoNames (CC BY 4.0)");
   }
-  var STYLES = {{ this.styles_json }};
+  var STYLES = {{ this.styles_json }}, SLIDER_LABEL = {{ this.slider_label_json }};
   var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
-  var layers = {}, labels = {}, permanent = {};
+  function getJSON(url) {
+    // Synchronous on purpose: the layers must exist before st_folium binds click handlers.
+    var request = new XMLHttpRequest();
+    request.open("GET", url, false);
+    request.send(null);
+    return JSON.parse(request.responseText);
+  }
+  var layers = {}, labels = {}, permanent = {}, layerOf = {};
   function tip(uid, naming) {
     var l = labels[uid];
     return '<span class="kb-label">' + esc(l[naming] || l.both) +
       '</span><span hidden>[[' + uid + ']]</span>';
   }
-  // Synchronous on purpose: the layers must exist before st_folium binds click handlers.
-  var request = new XMLHttpRequest();
-  request.open("GET", {{ this.url_json }}, false);
-  request.send(null);
-  var collection = JSON.parse(request.responseText);
-  L.geoJSON(collection, {
+  L.geoJSON(getJSON({{ this.geometry_url_json }}), {
     pointToLayer: function (f, latlng) { return L.circleMarker(latlng, STYLES.hidden); },
     style: function () { return STYLES.hidden; },
     onEachFeature: function (f, layer) {
       var p = f.properties;
-      layers[p.uid] = layer; permanent[p.uid] = p.permanent;
+      layers[p.uid] = layer; permanent[p.uid] = p.permanent; layerOf[p.uid] = p.layer;
       labels[p.uid] = {both: p.label_both, hy: p.label_hy, az: p.label_az};
       layer.bindTooltip(tip(p.uid, "both"), {
         permanent: p.permanent, direction: p.permanent ? "right" : "auto",
         sticky: !p.permanent && f.geometry.type !== "Point",
         className: p.permanent ? "kb-town" : "kb-tip", opacity: 0.9});
+      layer.on("click", reportClickNow);
     }
   }).addTo(map);
-  var shownKey = {}, shownChanged = {}, shownNaming = null;
-  // Touch only what differs from the last state: a step restyles a handful of features.
-  function apply(s) {
-    var renamed = s.naming !== shownNaming, changed = {};
-    s.changed.forEach(function (uid) { changed[uid] = true; });
+
+  // The states file as one full table per entry date (entries hold differences).
+  var entries = [], running = {};
+  getJSON({{ this.states_url_json }}).entries.forEach(function (e) {
+    Object.keys(e.keys).forEach(function (uid) { running[uid] = e.keys[uid]; });
+    var changed = {};
+    e.changed.forEach(function (uid) { changed[uid] = true; });
+    entries.push({date: e.date, keys: Object.assign({}, running), changed: changed});
+  });
+  function entryAt(date) {  // the last entry on or before date (ISO dates sort as text)
+    var lo = 0, hi = entries.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (entries[mid].date <= date) { lo = mid; } else { hi = mid - 1; }
+    }
+    return entries[lo];
+  }
+
+  function sliderDate() {  // the date slider's value (microseconds since 1970, UTC)
+    try {
+      var input = window.parent.document.querySelector(
+        'input[type="range"][aria-label="' + SLIDER_LABEL + '"]');
+      var us = input ? Number(input.value) : NaN;
+      return isFinite(us) ? new Date(us / 1000).toISOString().slice(0, 10) : null;
+    } catch (err) { return null; }  // not same origin, or no parent page
+  }
+
+  var view = null, shownKey = {}, shownChanged = {}, shownNaming = null;
+  // Touch only what differs from what is shown: a step restyles a handful of features.
+  function draw() {
+    if (!view) { return; }
+    var date = sliderDate() || view.date, entry = entryAt(date), on = {};
+    view.layers.forEach(function (name) { on[name] = true; });
+    var renamed = view.naming !== shownNaming;
     Object.keys(layers).forEach(function (uid) {
-      var layer = layers[uid], key = s.styles[uid] || null, hot = !!changed[uid];
+      var layer = layers[uid], key = on[layerOf[uid]] ? entry.keys[uid] || null : null;
+      var hot = !!(key && entry.changed[uid]);
       if (key !== shownKey[uid] || hot !== !!shownChanged[uid]) {
         var style = Object.assign({}, STYLES.hidden, key ? STYLES[key] : {});
-        if (key && hot) { Object.assign(style, STYLES["changed-" + uid.split(":")[0]]); }
+        if (hot) { Object.assign(style, STYLES["changed-" + uid.split(":")[0]]); }
         layer.setStyle(style);
         if (style.radius && layer.setRadius) { layer.setRadius(style.radius); }
         var el = layer.getElement && layer.getElement();
-        if (el) { el.style.display = key ? "" : "none"; el.setAttribute("data-uid", uid); }
+        if (el) {
+          el.style.display = key ? "" : "none";
+          el.setAttribute("data-uid", uid);
+          el.setAttribute("data-kb-style", key || "hidden");
+        }
         if (permanent[uid]) { if (key) { layer.openTooltip(); } else { layer.closeTooltip(); } }
-        shownKey[uid] = key;
+        shownKey[uid] = key; shownChanged[uid] = hot;
       }
-      if (renamed) { layer.setTooltipContent(tip(uid, s.naming)); }
+      if (renamed) { layer.setTooltipContent(tip(uid, view.naming)); }
     });
-    shownChanged = changed;
-    shownNaming = s.naming;
-    var box = map.getContainer();
-    box.dataset.kbDate = s.date;
+    shownNaming = view.naming;
+    map.getContainer().dataset.kbDate = date;
   }
-  window.kbApplyState = apply;
-  if (window.kbPendingState) { apply(window.kbPendingState); window.kbPendingState = null; }
+
+  // st_folium reports a click after a fixed 250 ms pause (it debounces every map event).
+  // A click is one deliberate act, so send it at once, after st_folium's own handler has
+  // recorded it, and mark it as sent so the delayed report finds nothing new.
+  function reportClickNow() {
+    setTimeout(function () {
+      var g = window.__GLOBAL_DATA__, ll = g && g.last_object_clicked;
+      var wanted = ["last_object_clicked", "last_object_clicked_tooltip"];
+      if (!ll || !g.returned_objects || g.returned_objects.length !== wanted.length ||
+          !wanted.every(function (k) { return g.returned_objects.indexOf(k) >= 0; })) {
+        return;  // not the shape this page asks for: leave it to st_folium
+      }
+      var value = {last_object_clicked: {lat: ll.lat, lng: ll.lng},
+                   last_object_clicked_tooltip: g.last_object_clicked_tooltip};
+      if (JSON.stringify(g.previous_data) === JSON.stringify(value)) { return; }
+      g.previous_data = value;
+      window.parent.postMessage({isStreamlitMessage: true, dataType: "json",
+                                 type: "streamlit:setComponentValue", value: value}, "*");
+    }, 0);
+  }
+
+  window.kbApplyState = function (message) { view = message; draw(); };
+  // One observer per frame: a re-rendered map replaces the previous one's.
+  if (window.kbObserver) { window.kbObserver.disconnect(); }
+  window.kbObserver = new MutationObserver(draw);
+  try {
+    window.kbObserver.observe(window.parent.document.body, {
+      attributes: true, attributeFilter: ["aria-valuetext", "value"], subtree: true});
+  } catch (err) { /* no parent page to follow: the server's messages set the date */ }
+  window.addEventListener("pagehide", function () { window.kbObserver.disconnect(); });
+  if (window.kbPendingState) { window.kbApplyState(window.kbPendingState); }
 })();
 {% endmacro %}
 """)
 
-    def __init__(self, geometry_url: str):
+    def __init__(self, geometry_url: str, states_url: str, slider_label: str):
         super().__init__()
         self._name = "KarabakhLayers"
-        self.url_json = safe_json(geometry_url)
+        self.geometry_url_json = safe_json(geometry_url)
+        self.states_url_json = safe_json(states_url)
+        self.slider_label_json = safe_json(slider_label)
         self.styles_json = safe_json(STYLES)
 
 
 class _ApplyState(MacroElement):
-    """A step's message: restyles the base layers in place."""
+    """A step's message: the view to show (layers, naming, and the server's date)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
@@ -338,7 +433,8 @@ LABEL_CSS = (
 MAP_ZOOM = 8
 
 
-def build_map(geometry_url: str, basemap: bool = False) -> folium.Map:
+def build_map(geometry_url: str, states_url: str, slider_label: str,
+              basemap: bool = False) -> folium.Map:
     """The base map: no web assets, no tiles unless ``basemap`` (an optional extra)."""
     # keyboard=False: Leaflet's keyboard handler focuses the map on mousedown, which makes
     # the page scroll a partly visible map between press and release, so the click lands
@@ -351,7 +447,7 @@ def build_map(geometry_url: str, basemap: bool = False) -> folium.Map:
     fmap.get_root().header.add_child(folium.Element(f"<style>{LABEL_CSS}</style>"))
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (web, optional)").add_to(fmap)
-    fmap.add_child(_BaseLayers(geometry_url))
+    fmap.add_child(_BaseLayers(geometry_url, states_url, slider_label))
     return fmap
 
 

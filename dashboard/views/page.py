@@ -28,6 +28,8 @@ from dashboard.views.moments import key_moments
 from dashboard.views.text import md_link, md_text
 
 PLAY_INTERVAL_S = 1.5
+#: The date slider's label; the map finds the slider by it to follow it in the browser.
+DATE_LABEL = "Date"
 PRESENCE_WORDS = {
     "russian_peacekeepers": "Russian peacekeepers",
     "russian_turkish_monitoring": "Russian–Turkish monitoring centre",
@@ -164,7 +166,7 @@ def _explorer_body() -> None:
             export_section(timeline, state)
     with head:
         header(timeline, state)
-        st.slider("Date", min_value=TIMELINE_START, max_value=TIMELINE_END,
+        st.slider(DATE_LABEL, min_value=TIMELINE_START, max_value=TIMELINE_END,
                   step=dt.timedelta(days=1), format="YYYY-MM-DD", key="date",
                   help="Drag, or focus the slider and use the arrow keys (one day per press).")
     st.query_params.from_dict(urlstate.to_query(current_view()))
@@ -202,10 +204,10 @@ def time_buttons(timeline: Timeline) -> None:
 
 
 def map_panel(bundle: Bundle, state: State) -> None:
-    timeline = bundle.timeline
     view = current_view()
-    fmap = mapview.build_map(bundle.geometry_url, basemap=view.basemap)
-    message = mapview.map_state(timeline, state, set(view.layers), view.naming)
+    fmap = mapview.build_map(bundle.geometry_url, bundle.states_url, DATE_LABEL,
+                             basemap=view.basemap)
+    message = mapview.map_message(state.date, view.layers, view.naming)
     st_folium(
         fmap, key="map", height=560, use_container_width=True,
         feature_group_to_add=mapview.state_layer(message),
