@@ -10,10 +10,9 @@ from pathlib import Path
 
 import folium
 import streamlit as st
-from branca.element import MacroElement
-from jinja2 import Template
 from streamlit_folium import st_folium
 
+from bench.stamp import DateStamp
 from dashboard.config import default_data_dir
 from dashboard.engine import Timeline
 from dashboard.load import load_dataset
@@ -26,16 +25,6 @@ from dashboard.views.assets import LEAFLET_CSS, LEAFLET_JS, ensure_leaflet
 def _timeline() -> Timeline:
     ensure_leaflet(Path(__file__).parent / "static")
     return Timeline(load_dataset(default_data_dir()))
-
-
-class _DateStamp(MacroElement):
-    _template = Template("""{% macro script(this, kwargs) %}
-{{ this._parent.get_name() }}.getContainer().dataset.kbDate = {{ this.date|tojson }};
-{% endmacro %}""")
-
-    def __init__(self, date: str):
-        super().__init__()
-        self.date = date
 
 
 timeline = _timeline()
@@ -52,6 +41,6 @@ folium.GeoJson(
     style_function=lambda f: mapview.STYLES[keys.get(f["properties"]["uid"], "hidden")],
     marker=folium.CircleMarker(radius=5),
 ).add_to(fmap)
-fmap.add_child(_DateStamp(date.isoformat()))
+fmap.add_child(DateStamp(date.isoformat()))
 st_folium(fmap, height=560, use_container_width=True,
           returned_objects=["last_object_clicked_tooltip"])

@@ -1,4 +1,4 @@
-"""Streamlit entry point (``streamlit run dashboard/app.py``): a table of contents."""
+"""Streamlit entry point (``python -m dashboard.serve``, or ``streamlit run dashboard/app.py``)."""
 
 import streamlit as st
 

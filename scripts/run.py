@@ -18,7 +18,7 @@ URL = f"http://localhost:{PORT}"
 
 
 def main() -> int:
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+    server = subprocess.Popen([sys.executable, "-m", "dashboard.serve",
                                "--server.port", PORT, "--server.headless", "true"])
     try:
         for _ in range(600):  # up to a minute

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dashboard.config import REPO_ROOT
+from dashboard.serve import APP
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,16 +36,18 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """``streamlit run dashboard/app.py`` on loopback; the log is kept for failure messages."""
+    """The app on loopback (``python -m dashboard.serve``); the log is kept for failures."""
 
     def __init__(self, log_path: Path, env: dict[str, str] | None = None,
-                 script: Path = REPO_ROOT / "dashboard" / "app.py"):
+                 script: Path = APP):
+        """``script``: the product (started as ``make run`` does) or a benchmark app."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self._log = open(log_path, "w")  # closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script),
+            [sys.executable, "-m", *(("dashboard.serve",) if script == APP else (
+                "streamlit", "run", str(script))),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--server.enableStaticServing", "true",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],

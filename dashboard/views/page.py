@@ -7,6 +7,7 @@ write it, so a link, a button and the slider all go through the same path.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import time
@@ -14,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard import export
 from dashboard.config import default_data_dir
@@ -48,6 +48,14 @@ STATUS_WORDS = {
 def _cached_bundle(data_dir: str, files: tuple) -> Bundle:
     del files  # part of the cache key only: any edited file makes a new entry
     return prepare(Path(data_dir))
+
+
+def warm() -> None:
+    """Prepare the dataset before the first visit (``dashboard.serve``); a broken dataset
+    is left for that visit's error page."""
+    data_dir = default_data_dir()
+    with contextlib.suppress(DataError):
+        _cached_bundle(str(data_dir), fingerprint(data_dir))
 
 
 def load_or_stop() -> Bundle:
@@ -204,6 +212,10 @@ def time_buttons(timeline: Timeline) -> None:
 
 
 def map_panel(bundle: Bundle, state: State) -> None:
+    # Imported in a page run: a component registers with Streamlit only inside one, and
+    # ``dashboard.serve`` imports this module ahead of the first run.
+    from streamlit_folium import st_folium
+
     view = current_view()
     fmap = mapview.build_map(bundle.geometry_url, bundle.states_url, DATE_LABEL,
                              basemap=view.basemap)
