@@ -575,10 +575,21 @@ def where_the_time_goes(r: dict) -> list[str]:
               "still follows (the header, the details panel, the link), and its "
               "round trip, *page settled*, is what Streamlit itself allows: compare it with "
               "the floor. A click is reported to the server at once; st_folium would wait "
-              "250 ms first. In the scale test all tabs run in one headless Chromium on the "
-              "same two cores as the server, so queueing in the browser and the server adds "
-              "to the page settled figure. Cold start includes starting Python and "
-              "importing Streamlit, folium and shapely.", ""]
+              "250 ms first.", "",
+              "Start-up: the bare st_folium map is the least a page built on st_folium "
+              "pays before its first map (Streamlit's front end, the component's iframe, "
+              "Leaflet); the floor, without a map, is less again. The product adds its "
+              "first page run (for a new server: importing folium, shapely and pydantic "
+              "and preparing the dataset, which `dashboard.serve` starts while the browser "
+              "loads), the rendering of its page around the map, and the geometry. So the "
+              "second-visitor target (1.5 s) sits at the bare map's own figure on this "
+              "machine, and cold start lands about one second above the bare map.", "",
+              "Scale: all tabs run in one headless Chromium on the same two cores as the "
+              "server. A tab's map redraw waits for its renderer, which shares those cores "
+              "with nineteen other tabs rendering the server's answers, and the page "
+              "settled figure adds the server's queue on a saturated machine (20 page "
+              "runs per round on two cores). The server's memory is flat; measuring its "
+              "latency alone would need clients lighter than browsers.", ""]
     return lines
 
 
