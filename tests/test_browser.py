@@ -141,13 +141,13 @@ def test_every_step_draws_the_engines_styles(page, server, timeline):
 
 def test_the_map_follows_the_slider_before_the_server_answers(page, server):
     """Hold every server message: the map still shows the new date, from the states file."""
-    held, hold, pages = [], {"on": False}, []
+    held, hold, routes = [], {"on": False}, []
 
     def route(ws):
         upstream = ws.connect_to_server()
         upstream.on_message(lambda m: held.append(m) if hold["on"] else ws.send(m))
         ws.on_message(upstream.send)
-        pages.append(ws)
+        routes.append(ws)
     page.route_web_socket("**/_stcore/stream", route)
     open_map(page, server, "?date=2020-11-07", "2020-11-07")
     page.get_by_text("07 November 2020").wait_for(timeout=30_000)
@@ -162,7 +162,7 @@ def test_the_map_follows_the_slider_before_the_server_answers(page, server):
     assert page.get_by_text("08 November 2020").count() == 0  # the header waits for them
     hold["on"] = False
     for message in held:
-        pages[-1].send(message)
+        routes[-1].send(message)
     page.get_by_text("08 November 2020").wait_for(timeout=30_000)
 
 
