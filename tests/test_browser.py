@@ -108,6 +108,7 @@ def test_arrow_key_across_a_change_date_restyles_without_reloading(page, server)
     frame.locator('.leaflet-container[data-kb-date="2020-11-08"]').wait_for(timeout=30_000)
     after = style_of(frame, "area:cu-shusha", "fill")
     assert before != after and after.lower() == BLUE.lower()
+    assert frame.locator(".kb-date").inner_text() == "8 November 2020"  # the map's own date
     assert map_frame(page).evaluate("window.__kbSameDocument === true"), "the map reloaded"
 
 

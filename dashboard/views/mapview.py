@@ -330,6 +330,18 @@ class _BaseLayers(MacroElement):
     } catch (err) { return null; }  // not same origin, or no parent page
   }
 
+  // The map's own date, in a corner: it moves with the slider before the page's header
+  // does, and it is in every screenshot of the map.
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"];
+  var stamp = L.control({position: "bottomleft"});
+  stamp.onAdd = function () { return L.DomUtil.create("div", "kb-date"); };
+  stamp.addTo(map);
+  function longDate(iso) {
+    var p = iso.split("-");
+    return Number(p[2]) + " " + MONTHS[Number(p[1]) - 1] + " " + p[0];
+  }
+
   var view = null, shownKey = {}, shownChanged = {}, shownNaming = null;
   // Touch only what differs from what is shown: a step restyles a handful of features.
   function draw() {
@@ -358,6 +370,7 @@ class _BaseLayers(MacroElement):
     });
     shownNaming = view.naming;
     map.getContainer().dataset.kbDate = date;
+    stamp.getContainer().textContent = longDate(date);
   }
 
   // st_folium reports a click after a fixed 250 ms pause (it debounces every map event).
@@ -429,6 +442,8 @@ LABEL_CSS = (
     ".leaflet-tooltip.kb-tip{font:12px/1.3 system-ui,sans-serif}"
     ".leaflet-container{background:#dfe8ee}"
     ".leaflet-control-attribution{font:10px/1.4 system-ui,sans-serif}"
+    ".kb-date{background:rgba(255,255,255,.85);padding:2px 6px;border-radius:3px;"
+    "font:600 13px/1.4 system-ui,sans-serif;color:#222}"
 )
 MAP_ZOOM = 8
 
