@@ -36,6 +36,10 @@ corridor strips, the small units of Dec 2020 and Mar 2022) were drawn through ci
 settlement coordinates; each feature's accuracy note (shown when you click it) says how
 it was made and how far off it may be. Use the map at zoom 7–10, not for navigation.
 
+**The date.** The map follows the slider at once, also while you drag it, and shows its
+date in its lower-left corner. The heading, the figures and the details panel follow
+when the server has answered, usually a fraction of a second later.
+
 **Works offline.** Leaflet and the geometry are served by the app itself; the web
 basemap is an optional extra layer.
 
