@@ -167,6 +167,18 @@ def test_the_map_follows_the_slider_before_the_server_answers(page, server):
     page.get_by_text("08 November 2020").wait_for(timeout=30_000)
 
 
+def test_a_link_with_names_and_layers_draws_only_those(page, server, dataset):
+    open_map(page, server, "?date=2022-12-20&names=az&layers=control,places", "2022-12-20")
+    frame = map_frame(page)
+    labels = frame.evaluate("[...document.querySelectorAll('.kb-town')].map(e => e.innerText)")
+    assert dataset.places["stepanakert"].names.az in labels
+    assert dataset.places["stepanakert"].name not in labels
+    drawn = drawn_styles(page)
+    assert drawn["route:lachin-corridor"] == drawn["area:pk-zone"] == "hidden"
+    assert drawn["area:cu-shusha"].startswith("unit-")
+    assert drawn["place:shusha"].startswith("place-")
+
+
 def test_clicking_shusha_shows_its_events_with_source_links(page, server):
     frame = open_map(page, server, "?date=2021-01-01", "2021-01-01")
     frame.locator('[data-uid="place:shusha"]').click()
