@@ -50,19 +50,23 @@ def _cached_bundle(data_dir: str, files: tuple) -> Bundle:
     return prepare(Path(data_dir))
 
 
+def _bundle_now(data_dir: Path) -> Bundle:
+    """The bundle for the files as they are on disk now (cached per file fingerprint)."""
+    return _cached_bundle(str(data_dir), fingerprint(data_dir))
+
+
 def warm() -> None:
     """Prepare the dataset before the first visit (``dashboard.serve``); a broken dataset
     is left for that visit's error page."""
-    data_dir = default_data_dir()
     with contextlib.suppress(DataError):
-        _cached_bundle(str(data_dir), fingerprint(data_dir))
+        _bundle_now(default_data_dir())
 
 
 def load_or_stop() -> Bundle:
     """The prepared dataset, or a clear error page naming every problem (then stop)."""
     data_dir = default_data_dir()
     try:
-        return _cached_bundle(str(data_dir), fingerprint(data_dir))
+        return _bundle_now(data_dir)
     except DataError as exc:
         st.title("The dataset could not be loaded")
         st.error(f"{len(exc.problems)} problem(s) in the data under `{md_text(data_dir)}`. "
