@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--place", help="a place id (see `state`)")
     events.add_argument("--kind", choices=[k.value for k in EventKind])
     events.add_argument("--format", choices=("json", "csv"), default="json")
+    claims = command("claims", "the settlement claims with denials and confirmations")
+    claims.add_argument("--place", help="only claims naming this settlement id")
     timeline = command("timeline", "one row per change date with km² per side")
     timeline.add_argument("--format", choices=("csv", "json"), default="csv")
     return parser
@@ -104,16 +106,25 @@ def run(argv: list[str], out=sys.stdout) -> int:
             out.write("\n")
         else:
             out.write(export.events_csv(records))
+    elif args.command == "claims":
+        if args.place and args.place not in dataset.places:
+            raise UsageError(f"unknown place id {args.place!r}: expected a settlement id "
+                             "(see `state`)")
+        chosen = timeline.claims_for("place", args.place) if args.place else timeline.claims
+        json.dump([export.claim_record(timeline, c) for c in chosen], out,
+                  ensure_ascii=False, indent=1)
+        out.write("\n")
     elif args.command == "timeline":
         rows = export.timeline_rows(timeline)
         if args.format == "json":
             json.dump(rows, out, ensure_ascii=False, indent=1)
             out.write("\n")
         else:
-            out.write("date,armenian_km2,azerbaijani_km2,event_ids\n")
+            out.write("date,armenian_km2,azerbaijani_km2,disputed_km2,event_ids,claim_ids\n")
             for row in rows:
                 out.write(f"{row['date']},{row['armenian_km2']},{row['azerbaijani_km2']},"
-                          f"{' '.join(row['event_ids'])}\n")
+                          f"{row['disputed_km2']},{' '.join(row['event_ids'])},"
+                          f"{' '.join(row['claim_ids'])}\n")
     return 0
 
 

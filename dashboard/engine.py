@@ -1,7 +1,14 @@
-"""The timeline engine: the state of the map at any date, derived from the events alone.
+"""The timeline engine: the state of the map at any date, derived from events and claims.
 
 Pure functions and frozen data, no streamlit. Every change date's snapshot is computed
 once, up front; :meth:`Timeline.state_at` is then a binary search (microseconds).
+
+Control is held by the *front cells* (modelled areas around settlements, nested in the
+control units). An event's control change on a unit sets every cell of the unit; a claim
+sets the cells of the settlements it names, by the rule in events/README.md ("From claims
+to control"): an undenied claim counts from its date; a denied claim only marks its cells
+as *claimed* until a confirmation (or a unit-wide change) settles them. A unit's
+controller is the side holding the larger part of its cells' area.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from dashboard.geo import area_km2
 from dashboard.load import Dataset
 from dashboard.model import (
     AreaKind,
+    Claim,
     ControlChange,
     Controller,
     Event,
@@ -50,6 +58,13 @@ class Snapshot:
     place_presence: Mapping[str, frozenset[Presence]]
     route_status: Mapping[str, RouteStatus | None]
     control_km2: Mapping[Controller, float]
+    #: The side whose denied, unconfirmed claim stands over a cell (for a unit: over any
+    #: of its cells; for a place: over its cell), else None.
+    area_claimed_by: Mapping[str, Controller | None]
+    place_claimed_by: Mapping[str, Controller | None]
+    #: km² of cells under a standing disputed claim (part of ``control_km2``, not added).
+    disputed_km2: float
+    claim_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -76,9 +91,28 @@ class Timeline:
         self.control_units = tuple(
             a for a, area in dataset.areas.items() if area.kind is AreaKind.CONTROL_UNIT
         )
-        self.contested_km2 = sum(self.area_km2[a] for a in self.control_units)
+        self.cells: dict[str, tuple[str, ...]] = {u: () for u in self.control_units}
+        for a, area in dataset.areas.items():
+            if area.kind is AreaKind.FRONT_CELL:
+                self.cells[area.unit] = (*self.cells.get(area.unit, ()), a)
+        self.cell_of_settlement = {area.settlement: a for a, area in dataset.areas.items()
+                                   if area.kind is AreaKind.FRONT_CELL and area.settlement}
+        #: The contested area as its cells measure it (= the units' within rounding).
+        self.contested_km2 = sum(self.area_km2[c] for cs in self.cells.values() for c in cs)
         self.place_unit, self._place_areas, self._area_areas = _containment(dataset)
+        cell_unit = {c: u for u, cs in self.cells.items() for c in cs}
+        #: Each place's cell: its own for a front settlement, else the cell it lies in.
+        self.place_cell: dict[str, str | None] = {
+            p: self.cell_of_settlement.get(p)
+            or next((a for a in self._place_areas[p] if a in cell_unit), None)
+            for p in dataset.places
+        }
+        for p, cell in self.place_cell.items():
+            if cell is not None:  # a settlement snapped to the nearest unit counts there
+                self.place_unit[p] = cell_unit[cell]
+        self.claims: tuple[Claim, ...] = dataset.claims
         self._events_by_target = _index_events(self.events)
+        self._claims_by_place = _index_claims(self.claims)
         self.snapshots: tuple[Snapshot, ...] = tuple(self._build_snapshots())
         self.change_dates: tuple[dt.date, ...] = tuple(s.date for s in self.snapshots)
 
@@ -104,6 +138,14 @@ class Timeline:
         """Every event naming a place, area or route (``kind`` in place/area/route)."""
         return self._events_by_target.get(f"{kind}:{target_id}", ())
 
+    def claims_for(self, kind: str, target_id: str) -> tuple[Claim, ...]:
+        """Every claim naming a settlement (a place, or the cell drawn around it)."""
+        if kind == "area":
+            settlement = self.dataset.areas[target_id].settlement if (
+                target_id in self.dataset.areas) else None
+            return self._claims_by_place.get(settlement, ()) if settlement else ()
+        return self._claims_by_place.get(target_id, ()) if kind == "place" else ()
+
     def previous_change(self, date: dt.date) -> dt.date | None:
         i = bisect.bisect_left(self.change_dates, date) - 1
         return self.change_dates[i] if i >= 0 else None
@@ -114,30 +156,61 @@ class Timeline:
 
     # -- construction ----------------------------------------------------------------
     def _empty_snapshot(self, date: dt.date) -> Snapshot:
-        return self._snapshot(date, (), frozenset(), {}, {}, {})
+        return self._snapshot(date, (), (), frozenset(), {}, {}, {}, {})
+
+    def _actions(self):
+        """(date, order, kind, id, what) for every event change, claim and confirmation.
+
+        On one date, events' changes come first (order 0), then claims (1), then
+        confirmations (2), so a claim made on the day of a handover still shows.
+        """
+        for event in self.events:
+            if event.changes:
+                yield event.date, 0, "event", event.id, event.changes
+        for claim in self.claims:
+            cells = tuple(self.cell_of_settlement[s] for s in claim.settlements
+                          if s in self.cell_of_settlement)
+            yield claim.date, 1, "claim", claim.id, (claim, cells, claim.disputed)
+            if claim.disputed and claim.confirmed_on is not None:
+                yield claim.confirmed_on, 2, "claim", claim.id, (claim, cells, False)
 
     def _build_snapshots(self):
-        controllers: dict[str, Controller] = {}
+        controllers: dict[str, Controller] = {}  # cell id → side
+        claimed: dict[str, Controller] = {}  # cell id → side of a standing disputed claim
         presences: dict[str, set[Presence]] = {}
         statuses: dict[str, RouteStatus] = {}
         previous = self._empty_snapshot(dt.date.min)
-        by_date: dict[dt.date, list[Event]] = {}
-        for event in self.events:
-            if event.changes:
-                by_date.setdefault(event.date, []).append(event)
-        for date, events in sorted(by_date.items()):
-            for event in events:
-                for change in event.changes:
-                    _apply(change, controllers, presences, statuses)
+        by_date: dict[dt.date, list] = {}
+        for action in self._actions():
+            by_date.setdefault(action[0], []).append(action)
+        for date, actions in sorted(by_date.items()):
+            event_ids, claim_ids = [], []
+            for _, _, kind, ident, what in sorted(actions, key=lambda a: (a[1], a[3])):
+                if kind == "event":
+                    event_ids.append(ident)
+                    for change in what:
+                        _apply(change, controllers, claimed, presences, statuses, self.cells)
+                else:
+                    claim_ids.append(ident)
+                    claim, cells, disputed = what
+                    for cell in cells:
+                        if disputed:
+                            if controllers.get(cell) != claim.side:
+                                claimed[cell] = claim.side
+                        else:
+                            controllers[cell] = claim.side
+                            claimed.pop(cell, None)
             frozen = {k: frozenset(v) for k, v in presences.items() if v}
-            snapshot = self._snapshot(date, tuple(e.id for e in events), frozenset(),
-                                      controllers, frozen, statuses)
+            snapshot = self._snapshot(date, tuple(dict.fromkeys(event_ids)),
+                                      tuple(dict.fromkeys(claim_ids)), frozenset(),
+                                      controllers, claimed, frozen, statuses)
             changed = _diff(previous, snapshot)
             snapshot = Snapshot(**{**snapshot.__dict__, "changed": changed})
             yield snapshot
             previous = snapshot
 
-    def _snapshot(self, date, event_ids, changed, controllers, direct_presence, statuses):
+    def _snapshot(self, date, event_ids, claim_ids, changed, cell_controller, cell_claimed,
+                  direct_presence, statuses):
         data = self.dataset
         area_presence = {}
         for area_id in data.areas:
@@ -152,21 +225,41 @@ class Timeline:
                 found |= direct_presence.get(f"area:{container}", NO_PRESENCE)
             place_presence[place_id] = frozenset(found)
         km2 = dict.fromkeys(Controller, 0.0)
-        for unit in self.control_units:
-            if unit in controllers:
-                km2[controllers[unit]] += self.area_km2[unit]
+        area_controller: dict[str, Controller | None] = dict.fromkeys(data.areas)
+        area_claimed: dict[str, Controller | None] = dict.fromkeys(data.areas)
+        disputed = 0.0
+        for unit, cells in self.cells.items():
+            held = dict.fromkeys(Controller, 0.0)
+            for cell in cells:
+                side = cell_controller.get(cell)
+                area_controller[cell] = side
+                area_claimed[cell] = cell_claimed.get(cell)
+                if side is not None:
+                    held[side] += self.area_km2[cell]
+                    km2[side] += self.area_km2[cell]
+                if cell in cell_claimed:
+                    disputed += self.area_km2[cell]
+                    area_claimed[unit] = cell_claimed[cell]
+            if any(held.values()):
+                area_controller[unit] = max(Controller, key=lambda c: (held[c], c.value))
         return Snapshot(
             date=date,
             event_ids=event_ids,
+            claim_ids=claim_ids,
             changed=changed,
-            area_controller=MappingProxyType({a: controllers.get(a) for a in data.areas}),
+            area_controller=MappingProxyType(area_controller),
+            area_claimed_by=MappingProxyType(area_claimed),
             area_presence=MappingProxyType(area_presence),
             place_controller=MappingProxyType(
-                {p: controllers.get(u) if u else None for p, u in self.place_unit.items()}
+                {p: cell_controller.get(c) if c else None for p, c in self.place_cell.items()}
+            ),
+            place_claimed_by=MappingProxyType(
+                {p: cell_claimed.get(c) if c else None for p, c in self.place_cell.items()}
             ),
             place_presence=MappingProxyType(place_presence),
             route_status=MappingProxyType({r: statuses.get(r) for r in data.routes}),
             control_km2=MappingProxyType(km2),
+            disputed_km2=disputed,
         )
 
 
@@ -185,9 +278,20 @@ def _index_events(events: tuple[Event, ...]) -> dict[str, tuple[Event, ...]]:
     return {target: tuple(found) for target, found in index.items()}
 
 
-def _apply(change, controllers, presences, statuses) -> None:
+def _index_claims(claims: tuple[Claim, ...]) -> dict[str, tuple[Claim, ...]]:
+    """Settlement id → the claims that name it, in date order (built once)."""
+    index: dict[str, list[Claim]] = {}
+    for claim in claims:
+        for settlement in dict.fromkeys(claim.settlements):
+            index.setdefault(settlement, []).append(claim)
+    return {s: tuple(found) for s, found in index.items()}
+
+
+def _apply(change, controllers, claimed, presences, statuses, cells) -> None:
     if isinstance(change, ControlChange):
-        controllers[change.area] = change.controller
+        for cell in cells.get(change.area, ()):  # a unit-wide change settles every cell
+            controllers[cell] = change.controller
+            claimed.pop(cell, None)
     elif isinstance(change, PresenceChange):
         key = f"area:{change.area}" if change.area else f"place:{change.place}"
         bucket = presences.setdefault(key, set())
@@ -200,8 +304,10 @@ def _diff(before: Snapshot, after: Snapshot) -> frozenset[str]:
     changed = set()
     for prefix, old, new in (
         ("area", before.area_controller, after.area_controller),
+        ("area", before.area_claimed_by, after.area_claimed_by),
         ("area", before.area_presence, after.area_presence),
         ("place", before.place_controller, after.place_controller),
+        ("place", before.place_claimed_by, after.place_claimed_by),
         ("place", before.place_presence, after.place_presence),
         ("route", before.route_status, after.route_status),
     ):

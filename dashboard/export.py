@@ -11,7 +11,23 @@ from typing import Any
 from shapely.geometry import mapping
 
 from dashboard.engine import State, Timeline
-from dashboard.model import Event
+from dashboard.model import Claim, Event
+
+#: How a claim's ``claimant`` or a denial's ``by`` reads in the project's words.
+CLAIMANT_WORDS = {
+    "az-president": "Azerbaijan's president",
+    "az-mod": "Azerbaijan's defence ministry",
+    "am-mod": "Armenia's defence ministry",
+    "am-government": "Armenia's government",
+    "artsakh-officials": "officials of the de facto authorities of Nagorno-Karabakh (Artsakh)",
+    "ru-mod": "Russia's defence ministry",
+    "journalists": "journalists reporting from the place",
+    "other": "another source (see the summary)",
+}
+
+
+def claimant_words(slug: str | None) -> str:
+    return CLAIMANT_WORDS.get(slug or "other", (slug or "other").replace("-", " "))
 
 
 def _presence(values) -> list[str]:
@@ -33,6 +49,7 @@ def place_record(timeline: Timeline, state: State, place_id: str) -> dict[str, A
         "lat": place.lat,
         "lon": place.lon,
         "controller": _value(snap.place_controller.get(place_id)),
+        "claimed_by": _value(snap.place_claimed_by.get(place_id)),
         "presence": _presence(snap.place_presence.get(place_id, ())),
     }
 
@@ -46,6 +63,7 @@ def area_record(timeline: Timeline, state: State, area_id: str) -> dict[str, Any
         "names": area.names.model_dump(),
         "kind": area.kind.value,
         "controller": _value(snap.area_controller.get(area_id)),
+        "claimed_by": _value(snap.area_claimed_by.get(area_id)),
         "area_km2": round(timeline.area_km2[area_id], 1),
         "presence": _presence(snap.area_presence.get(area_id, ())),
     }
@@ -74,6 +92,7 @@ def state_record(timeline: Timeline, state: State) -> dict[str, Any]:
         "change_date": state.snapshot.date.isoformat() if state.snapshot.event_ids else None,
         "data_version": data.version,
         "control_km2": control_km2(state),
+        "disputed_km2": round(state.snapshot.disputed_km2, 1),
         "contested_km2": round(timeline.contested_km2, 1),
         "places": [place_record(timeline, state, p) for p in data.places],
         "areas": [area_record(timeline, state, a) for a in data.areas],
@@ -81,6 +100,7 @@ def state_record(timeline: Timeline, state: State) -> dict[str, Any]:
         "changed": sorted(state.snapshot.changed),
         "latest_event": event_record(timeline, state.latest_event) if state.latest_event else None,
         "events": [event_record(timeline, e) for e in state.events_on_date],
+        "claims": [claim_record(timeline, c) for c in timeline.claims if c.date == state.date],
     }
 
 
@@ -135,15 +155,46 @@ def event_record(timeline: Timeline, event: Event) -> dict[str, Any]:
         ],
         "date_note": event.date_note,
         "background": event.background,
-        "sources": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "publisher": s.publisher,
-                "url": str(s.url),
-                "published": s.published.isoformat() if s.published else None,
-            }
-            for s in (data.sources[i] for i in event.sources)
+        "sources": _source_list(timeline, event.sources),
+    }
+
+
+def _source_list(timeline: Timeline, ids) -> list[dict[str, Any]]:
+    data = timeline.dataset
+    return [
+        {
+            "id": s.id,
+            "title": s.title,
+            "publisher": s.publisher,
+            "url": str(s.url),
+            "published": s.published.isoformat() if s.published else None,
+        }
+        for s in (data.sources[i] for i in ids)
+    ]
+
+
+def claim_record(timeline: Timeline, claim: Claim) -> dict[str, Any]:
+    """A claim with its denials and confirmations, each with its sources."""
+    return {
+        "id": claim.id,
+        "date": claim.date.isoformat(),
+        "side": claim.side.value,
+        "claimant": claim.claimant,
+        "claimant_words": claimant_words(claim.claimant),
+        "settlements": list(claim.settlements),
+        "summary": claim.summary,
+        "disputed": claim.disputed,
+        "confirmed_on": claim.confirmed_on.isoformat() if claim.confirmed_on else None,
+        "sources": _source_list(timeline, claim.sources),
+        "denials": [
+            {"date": d.date.isoformat(), "by": d.by, "by_words": claimant_words(d.by),
+             "summary": d.summary, "sources": _source_list(timeline, d.sources)}
+            for d in claim.denials
+        ],
+        "confirmations": [
+            {"date": c.date.isoformat(), "kind": c.kind.value, "by": c.by,
+             "summary": c.summary, "sources": _source_list(timeline, c.sources)}
+            for c in claim.confirmations
         ],
     }
 
@@ -197,13 +248,16 @@ def events_csv(records: Iterable[dict[str, Any]]) -> str:
 
 
 def timeline_rows(timeline: Timeline) -> list[dict[str, Any]]:
-    """One row per change date: km² per side and the events that caused the change."""
+    """One row per change date: km² per side (disputed km² apart, already inside the
+    side that holds them) and the events and claims that caused the change."""
     return [
         {
             "date": snap.date.isoformat(),
             "armenian_km2": round(snap.control_km2["armenian"], 1),
             "azerbaijani_km2": round(snap.control_km2["azerbaijani"], 1),
+            "disputed_km2": round(snap.disputed_km2, 1),
             "event_ids": list(snap.event_ids),
+            "claim_ids": list(snap.claim_ids),
         }
         for snap in timeline.snapshots
     ]

@@ -25,6 +25,7 @@ from dashboard.model import (
     TIMELINE_START,
     Area,
     AreaKind,
+    Claim,
     ControlChange,
     Event,
     Place,
@@ -82,12 +83,14 @@ class Dataset:
     routes: dict[str, Route]
     events: tuple[Event, ...]  # sorted by (date, id)
     sources: dict[str, Source]
+    claims: tuple[Claim, ...]  # sorted by (date, id)
     version: str  # short digest of the bytes this load parsed
 
     def summary(self) -> str:
         return (
             f"{len(self.places)} places, {len(self.areas)} areas, {len(self.routes)} routes, "
-            f"{len(self.events)} events, {len(self.sources)} sources "
+            f"{len(self.events)} events, {len(self.claims)} claims, "
+            f"{len(self.sources)} sources "
             f"(data version {self.version})"
         )
 
@@ -281,6 +284,7 @@ def load_dataset(data_dir: Path) -> Dataset:
         geo_records[model].extend((path, r) for r in _load_geojson(path, model, out))
     source_files = _files(eventdir / "sources", "*.yaml")
     event_files = _files(eventdir / "timeline", "*.yaml")
+    claim_files = _files(eventdir / "claims", "*.yaml")
     for folder, found in (("geodata", geo_records[Place]), ("events/sources", source_files),
                           ("events/timeline", event_files)):
         if not found:
@@ -293,8 +297,11 @@ def load_dataset(data_dir: Path) -> Dataset:
     routes = _unique(geo_records[Route], "route", out)
     events = _unique(event_list, "event", out)
     event_paths = {r.id: p for p, r in event_list}
+    claim_list = [(p, r) for p in claim_files for r in _load_yaml_records(p, Claim, out)]
+    claims = _unique(claim_list, "claim", out)
 
-    _check_references(places, areas, routes, events, event_paths, sources, geo_records, out)
+    _check_references(places, areas, routes, events, event_paths, sources, geo_records, out,
+                      claim_list)
     _check_event_order(events, event_paths, areas, routes, out)
     if out.problems:
         raise DataError(out.problems)
@@ -305,11 +312,13 @@ def load_dataset(data_dir: Path) -> Dataset:
         routes=routes,
         events=tuple(sorted(events.values(), key=lambda e: (e.date, e.id))),
         sources=sources,
+        claims=tuple(sorted(claims.values(), key=lambda c: (c.date, c.id))),
         version=out.digest.hexdigest()[:12],
     )
 
 
-def _check_references(places, areas, routes, events, event_paths, sources, geo_records, out):
+def _check_references(places, areas, routes, events, event_paths, sources, geo_records, out,
+                      claim_list=()):
     cited: set[str] = set()
 
     def need(ids, known, path, record, field_name, what):
@@ -325,6 +334,37 @@ def _check_references(places, areas, routes, events, event_paths, sources, geo_r
             if check is not None:
                 need([check.source], sources, path, rec.id, "coord_check.source", "source")
                 cited.add(check.source)
+            for i, renaming in enumerate(getattr(rec, "renamed", ())):
+                need(renaming.sources, sources, path, rec.id, f"renamed.{i}.sources", "source")
+                cited.update(renaming.sources)
+            if isinstance(rec, Place) and not _names_paired(rec):
+                out.add(path, rec.id, "name",
+                        f"{rec.name!r} must show both usages, 'Armenian usage / Azerbaijani "
+                        f"usage' (names.hy {rec.names.hy!r}, names.az {rec.names.az!r})")
+            district = getattr(rec, "district", None)
+            if district is not None and f"district-{district}" not in areas:
+                out.add(path, rec.id, "district", f"unknown district {district!r} (no area "
+                        f"'district-{district}')")
+            _check_cell(rec, areas, places, path, out)
+    cells_of = {a.settlement for a in areas.values() if a.settlement}
+    for path, claim in claim_list:
+        need(claim.sources, sources, path, claim.id, "sources", "source")
+        cited.update(claim.sources)
+        need(claim.settlements, places, path, claim.id, "settlements", "place")
+        for s_id in claim.settlements:
+            if s_id in places and s_id not in cells_of:
+                out.add(path, claim.id, "settlements",
+                        f"place {s_id!r} has no front cell: it lies outside the control units, "
+                        "or the cells need rebuilding (python -m dashboard.geobuild cells)")
+        if not TIMELINE_START <= claim.date <= TIMELINE_END:
+            out.add(path, claim.id, "date",
+                    f"outside the timeline {TIMELINE_START} … {TIMELINE_END}")
+        for field_name, items in (("denials", claim.denials),
+                                  ("confirmations", claim.confirmations)):
+            for i, item in enumerate(items):
+                need(item.sources, sources, path, claim.id, f"{field_name}.{i}.sources",
+                     "source")
+                cited.update(item.sources)
     for event in events.values():
         path = event_paths[event.id]
         need(event.sources, sources, path, event.id, "sources", "source")
@@ -354,6 +394,24 @@ def _check_references(places, areas, routes, events, event_paths, sources, geo_r
                 need([change.route], routes, path, event.id, f"{where}.route", "route")
     for source_id in sorted(set(sources) - cited):
         out.add("events/sources", source_id, "id", "source is never cited")
+
+
+def _names_paired(place: Place) -> bool:
+    """A place whose two usages differ shows both in its display name (one fixed order:
+    Armenian usage / Azerbaijani usage, the languages' English names in alphabetical order)."""
+    hy, az = place.names.hy, place.names.az
+    return not (hy and az and hy != az) or " / " in place.name
+
+
+def _check_cell(rec, areas, places, path, out) -> None:
+    """A front cell nests in a control unit and is drawn around a known settlement."""
+    if not isinstance(rec, Area) or rec.unit is None:
+        return
+    unit = areas.get(rec.unit)
+    if unit is None or unit.kind is not AreaKind.CONTROL_UNIT:
+        out.add(path, rec.id, "unit", f"{rec.unit!r} is not a control unit")
+    if rec.settlement is not None and rec.settlement not in places:
+        out.add(path, rec.id, "settlement", f"unknown place id {rec.settlement!r}")
 
 
 def _check_event_order(events, event_paths, areas, routes, out):

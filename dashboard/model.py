@@ -81,6 +81,8 @@ class AreaKind(StrEnum):
     CONTROL_UNIT = "control-unit"
     PEACEKEEPING_ZONE = "peacekeeping-zone"
     CORRIDOR_STRIP = "corridor-strip"
+    #: A modelled piece of a control unit around one settlement (see geodata/README.md).
+    FRONT_CELL = "front-cell"
 
 
 class RouteKind(StrEnum):
@@ -167,10 +169,22 @@ class _Feature(_Record):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
 
+class Renaming(_Record):
+    """A name a side gave a place on a date (Madagiz → Sugovushan on 3 Oct 2020)."""
+
+    name: ShortText
+    side: Literal["hy", "az"]
+    date: dt.date
+    sources: list[Slug] = Field(min_length=1)
+
+
 class Place(_Feature):
     kind: PlaceKind
     country: Literal["ARM", "AZE", "IRN", "GEO", "TUR"]
     coord_check: CoordCheck | None = None
+    #: De jure Azerbaijani district of a front settlement (``district-<slug>`` exists).
+    district: Slug | None = None
+    renamed: list[Renaming] = Field(default_factory=list)
 
     @property
     def lat(self) -> float:
@@ -183,6 +197,18 @@ class Place(_Feature):
 
 class Area(_Feature):
     kind: AreaKind
+    #: For a front cell: the control unit it nests in and the settlement it is drawn around
+    #: (None: the unit has no settlement and the cell is the whole unit).
+    unit: Slug | None = None
+    settlement: Slug | None = None
+
+    @model_validator(mode="after")
+    def _cells_name_their_unit(self) -> Area:
+        if (self.kind is AreaKind.FRONT_CELL) != (self.unit is not None):
+            raise ValueError("a front cell names its control unit (unit); other areas do not")
+        if self.settlement is not None and self.kind is not AreaKind.FRONT_CELL:
+            raise ValueError("only a front cell names a settlement")
+        return self
 
 
 class Route(_Feature):
@@ -268,3 +294,59 @@ class Event(_Record):
         if info.data.get("alternative_dates") and not value:
             raise ValueError("alternative_dates need a date_note saying which date the map uses")
         return value
+
+
+class Denial(_Record):
+    """The other side rejecting a claim, as a source reports it."""
+
+    date: dt.date
+    by: Slug
+    summary: LongText
+    sources: list[Slug] = Field(min_length=1)
+
+
+class ConfirmationKind(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"  # the other side accepts the loss
+    REPORTING = "reporting"  # independent reporting from the place
+    FOOTAGE = "footage"  # footage geolocated by a named outlet or analyst
+    STATEMENT_LINE = "statement-line"  # the line of the 10 Nov 2020 statement
+    HANDOVER = "handover"  # a handover under the statement
+
+
+class Confirmation(_Record):
+    date: dt.date
+    kind: ConfirmationKind
+    by: Slug | None = None
+    summary: LongText
+    sources: list[Slug] = Field(min_length=1)
+
+
+class Claim(_Record):
+    """One announcement that a settlement changed hands: who said so, when, who denied it.
+
+    One record per settlement and announcement (a denial or a confirmation concerns a
+    place); ``announcement`` groups the records of one announcement. How claims become
+    control is written in events/README.md ("From claims to control") and implemented in
+    ``dashboard.engine``.
+    """
+
+    id: Slug
+    announcement: Slug | None = None
+    date: dt.date
+    side: Controller
+    claimant: Slug
+    settlements: list[Slug] = Field(min_length=1)
+    summary: LongText
+    sources: list[Slug] = Field(min_length=1)
+    denials: list[Denial] = Field(default_factory=list)
+    confirmations: list[Confirmation] = Field(default_factory=list)
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.denials)
+
+    @property
+    def confirmed_on(self) -> dt.date | None:
+        """The first date a confirmation stands (never before the claim itself)."""
+        dates = [max(c.date, self.date) for c in self.confirmations]
+        return min(dates) if dates else None

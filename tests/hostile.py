@@ -12,7 +12,7 @@ from dashboard.config import REPO_ROOT
 
 # Each would run script, load a remote resource or fake a link if rendered as markup.
 HOSTILE = {
-    "place_name": 'Shushi <img src=x onerror="parent.__xss=1;alert(1)">',
+    "place_name": 'Shushi <img src=x onerror="parent.__xss=1;alert(1)"> / Shusha',
     "place_hy": "<script>parent.__xss=2</script>",
     "place_az": '"><svg onload="parent.__xss=3">',
     "area_name": "</script><script>parent.__xss=4</script>",

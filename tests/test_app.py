@@ -143,12 +143,13 @@ def test_an_edited_data_file_shows_on_the_next_run_without_restart(app, data_cop
     app.run()
     assert _metric(app, "Held by Azerbaijan") != _metric(app, "Held by the Armenian side")
     held_before = _metric(app, "Held by the Armenian side")
-    path = data_copy / "events/timeline/2020.yaml"
+    path = data_copy / "events/claims/inner.yaml"
     text = path.read_text(encoding="utf-8")
-    # Move the capture of Shusha after the shown date: the Armenian side holds more.
-    path.write_text(text.replace("- id: 2020-11-08-shusha-taken\n  date: 2020-11-08",
-                                 "- id: 2020-11-08-shusha-taken\n  date: 2020-11-10"),
-                    encoding="utf-8")
+    # Move the claim on Shusha after the shown date: the Armenian side holds more.
+    edited = text.replace("- id: 2020-11-08-shusha\n  date: 2020-11-08",
+                          "- id: 2020-11-08-shusha\n  date: 2020-11-10")
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
     app.run()
     assert not app.exception
     assert _metric(app, "Held by the Armenian side") != held_before

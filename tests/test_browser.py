@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.config import REPO_ROOT
-from dashboard.views.mapview import BLUE, LAYERS, VERMILLION, style_keys
+from dashboard.views.mapview import BLUE, LAYERS, ORANGE, VERMILLION, style_keys
 from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -99,16 +99,17 @@ def test_map_draws_its_overlays_offline(page, server):
 
 
 def test_arrow_key_across_a_change_date_restyles_without_reloading(page, server):
-    frame = open_map(page, server, "?date=2020-11-07", "2020-11-07")
+    frame = open_map(page, server, "?date=2020-11-08", "2020-11-08")
     live = map_frame(page)
     live.evaluate("window.__kbSameDocument = true")
-    before = style_of(frame, "area:cu-shusha", "fill")
+    before = style_of(frame, "area:cell-shusha", "fill")  # claimed on 8 Nov, denied
+    assert before == "url(#kb-hatch-armenian-claimed)"
     page.locator(SLIDER).first.focus()
     page.keyboard.press("ArrowRight")
-    frame.locator('.leaflet-container[data-kb-date="2020-11-08"]').wait_for(timeout=30_000)
-    after = style_of(frame, "area:cu-shusha", "fill")
-    assert before != after and after.lower() == BLUE.lower()
-    assert frame.locator(".kb-date").inner_text() == "8 November 2020"  # the map's own date
+    frame.locator('.leaflet-container[data-kb-date="2020-11-09"]').wait_for(timeout=30_000)
+    after = style_of(frame, "area:cell-shusha", "fill")  # acknowledged on 9 Nov
+    assert after.lower() == BLUE.lower()
+    assert frame.locator(".kb-date").inner_text() == "9 November 2020"  # the map's own date
     assert map_frame(page).evaluate("window.__kbSameDocument === true"), "the map reloaded"
 
 
@@ -150,21 +151,21 @@ def test_the_map_follows_the_slider_before_the_server_answers(page, server):
         ws.on_message(upstream.send)
         routes.append(ws)
     page.route_web_socket("**/_stcore/stream", route)
-    open_map(page, server, "?date=2020-11-07", "2020-11-07")
-    page.get_by_text("07 November 2020").wait_for(timeout=30_000)
+    open_map(page, server, "?date=2020-11-08", "2020-11-08")
+    page.get_by_text("08 November 2020").wait_for(timeout=30_000)
     hold["on"] = True
     page.locator(SLIDER).first.focus()
     page.keyboard.press("ArrowRight")
     frame = page.frame_locator(MAP_FRAME)
-    frame.locator('.leaflet-container[data-kb-date="2020-11-08"]').wait_for(timeout=10_000)
-    assert style_of(frame, "area:cu-shusha", "fill").lower() == BLUE.lower()
+    frame.locator('.leaflet-container[data-kb-date="2020-11-09"]').wait_for(timeout=10_000)
+    assert style_of(frame, "area:cell-shusha", "fill").lower() == BLUE.lower()
     page.wait_for_timeout(300)
     assert held, "the server answered the step (its messages are held)"
-    assert page.get_by_text("08 November 2020").count() == 0  # the header waits for them
+    assert page.get_by_text("09 November 2020").count() == 0  # the header waits for them
     hold["on"] = False
     for message in held:
         routes[-1].send(message)
-    page.get_by_text("08 November 2020").wait_for(timeout=30_000)
+    page.get_by_text("09 November 2020").wait_for(timeout=30_000)
 
 
 def test_a_link_with_names_and_layers_draws_only_those(page, server, dataset):
@@ -187,6 +188,21 @@ def test_clicking_shusha_shows_its_events_with_source_links(page, server):
     link = page.locator('a[href^="http"]').filter(has_text="Wikipedia").first
     assert link.get_attribute("href").startswith(("http://", "https://"))
     assert "place=shusha" in page.url
+
+
+def test_a_denied_claim_is_drawn_hatched_and_its_village_shows_claim_and_denial(page, server):
+    frame = open_map(page, server, "?date=2020-10-10", "2020-10-10")
+    assert style_of(frame, "area:cell-hadrut", "fill") == "url(#kb-hatch-armenian-claimed)"
+    live = map_frame(page)
+    assert live.evaluate("!!document.querySelector('pattern#kb-hatch-armenian-claimed')")
+    assert style_of(frame, "area:cell-stepanakert", "fill").lower() == ORANGE.lower()
+    frame.locator('[data-uid="place:hadrut"]').click()
+    page.locator("h4").filter(has_text="Hadrut").wait_for(timeout=30_000)
+    page.get_by_text("Claim by Azerbaijan's president", exact=False).first.wait_for()
+    page.get_by_text("Denied", exact=False).first.wait_for()
+    page.get_by_text("Claimed by Azerbaijan", exact=False).first.wait_for()
+    assert page.locator('a[href^="http"]').count() >= 3
+    assert "place=hadrut" in page.url
 
 
 def test_a_link_to_the_blockade_shows_the_corridor_blockaded(page, server):

@@ -14,18 +14,20 @@ from dashboard.sanity import check_sanity
 D = dt.date.fromisoformat
 
 # (date, control unit, expected controller): each row is a claim about a sourced event.
+# During the war a unit follows its cells (settlement claims); by the 10 Nov 2020 statement
+# every unit south of its line is Azerbaijani-held.
 UNIT_CONTROL = [
     ("2020-09-26", "cu-jabrayil", "armenian"),
     ("2020-10-03", "cu-jabrayil", "armenian"),
-    ("2020-10-04", "cu-jabrayil", "azerbaijani"),
-    ("2020-10-14", "cu-hadrut", "armenian"),
-    ("2020-10-16", "cu-hadrut", "azerbaijani"),
-    ("2020-10-16", "cu-fuzuli", "armenian"),
-    ("2020-10-17", "cu-fuzuli", "azerbaijani"),
-    ("2020-10-20", "cu-zangilan", "azerbaijani"),
-    ("2020-10-25", "cu-kubatly", "azerbaijani"),
+    ("2020-11-10", "cu-jabrayil", "azerbaijani"),
+    ("2020-10-08", "cu-hadrut", "armenian"),
+    ("2020-11-10", "cu-hadrut", "azerbaijani"),
+    ("2020-09-26", "cu-fuzuli", "armenian"),
+    ("2020-11-10", "cu-fuzuli", "azerbaijani"),
+    ("2020-11-10", "cu-zangilan", "azerbaijani"),
+    ("2020-11-10", "cu-kubatly", "azerbaijani"),
     ("2020-11-07", "cu-shusha", "armenian"),
-    ("2020-11-08", "cu-shusha", "azerbaijani"),
+    ("2020-11-10", "cu-shusha", "azerbaijani"),
     ("2020-11-19", "cu-aghdam", "armenian"),
     ("2020-11-20", "cu-aghdam", "azerbaijani"),
     ("2020-11-24", "cu-kalbajar", "armenian"),
@@ -43,16 +45,18 @@ UNIT_CONTROL = [
     ("2024-12-31", "cu-nkao-az-1994", "azerbaijani"),
 ]
 
-# (date, place, expected controller of the unit that contains it)
+# (date, place, expected controller of the cell drawn around it)
 PLACE_CONTROL = [
     ("2020-11-07", "shusha", "armenian"),
-    ("2020-11-08", "shusha", "azerbaijani"),
+    ("2020-11-08", "shusha", "armenian"),  # claimed on 8 Nov, denied; acknowledged 9 Nov
+    ("2020-11-09", "shusha", "azerbaijani"),
     ("2020-11-08", "stepanakert", "armenian"),
     ("2023-09-18", "stepanakert", "armenian"),
     ("2023-09-18", "martakert", "armenian"),
     ("2023-10-01", "stepanakert", "azerbaijani"),
     ("2023-10-01", "martakert", "azerbaijani"),
-    ("2020-10-05", "jabrayil", "azerbaijani"),
+    ("2020-10-03", "jabrayil", "armenian"),
+    ("2020-11-10", "jabrayil", "azerbaijani"),
     ("2022-08-01", "lachin", "armenian"),
 ]
 

@@ -101,12 +101,12 @@ def _exists_later(root: Path) -> str:
     path = root / "geodata/areas-control.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
     for feature in doc["features"]:
-        if feature["properties"]["id"] == "cu-shusha":
+        if feature["properties"]["id"] == "cu-sugovushan":
             feature["properties"]["valid_from"] = "2021-01-01"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    shusha = [e for e in _yaml(root, EVENTS)
-              if any(c.get("area") == "cu-shusha" for c in e.get("changes", []))]
-    return shusha[-1]["id"]
+    units = [e for e in _yaml(root, EVENTS)
+             if any(c.get("area") == "cu-sugovushan" for c in e.get("changes", []))]
+    return units[-1]["id"]
 
 
 CASES = {

@@ -1,4 +1,6 @@
-"""Command line: ``python -m dashboard.geobuild build [--cache DIR] [--out DIR]``."""
+"""Command line: ``python -m dashboard.geobuild build [--cache DIR] [--out DIR]`` rebuilds the
+areas and routes from Natural Earth; ``python -m dashboard.geobuild cells [--geodata DIR]``
+rebuilds the front settlements and the modelled front cells from the committed files."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 
 from . import NKAO_KM2, POST_2020_HELD_KM2, POST_2020_HELD_UNITS, PREWAR_HELD_KM2, output
 from . import build as b
+from . import cells as cells_build
 from .source import SourceError, obtain_gpkg
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,7 +80,18 @@ def main(argv: list[str] | None = None) -> int:
         default=REPO / "geodata" / "authored",
         help="folder of the authored YAML files (default: geodata/authored)",
     )
+    c = sub.add_parser("cells", help="rebuild places-settlements and areas-cells (offline)")
+    c.add_argument("--geodata", type=Path, default=REPO / "geodata",
+                   help="geodata folder to read and write (default: geodata/)")
     args = parser.parse_args(argv)
+    if args.command == "cells":
+        try:
+            n_places, n_cells = cells_build.build(args.geodata)
+        except (cells_build.CellError, OSError, KeyError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        print(f"{n_places} settlements, {n_cells} front cells written to {args.geodata}")
+        return 0
     try:
         areas = build(args.cache, args.out, args.authored)
     except SourceError as e:

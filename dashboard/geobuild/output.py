@@ -67,6 +67,8 @@ def geometry_json(geom: BaseGeometry) -> dict:
         if len(lines) == 1:
             return {"type": "LineString", "coordinates": lines[0]}
         return {"type": "MultiLineString", "coordinates": lines}
+    if geom.geom_type == "Point":
+        return {"type": "Point", "coordinates": _round_coords(geom.coords)[0]}
     raise ValueError(f"unexpected geometry type {geom.geom_type}")
 
 

@@ -10,7 +10,8 @@ from dashboard.load import load_dataset
 from dashboard.views.assets import ensure_leaflet, publish_json
 from dashboard.views.mapview import base_features, style_table
 
-DATA_GLOBS = ("geodata/*.geojson", "events/sources/*.yaml", "events/timeline/*.yaml")
+DATA_GLOBS = ("geodata/*.geojson", "events/sources/*.yaml", "events/timeline/*.yaml",
+              "events/claims/*.yaml")
 
 
 @dataclass(frozen=True)

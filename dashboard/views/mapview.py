@@ -56,12 +56,25 @@ STYLES: dict[str, dict[str, Any]] = {
     "oblast": {"color": DARK, "weight": 2, "dashArray": "6 4", "fill": False, "opacity": 0.9},
     "prewar": {"color": DARK, "weight": 1, "dashArray": "1 4", "fill": False, "opacity": 0.7},
     "line": {"color": DARK, "weight": 2.5, "dashArray": "8 4 2 4", "opacity": 0.9},
-    "unit-armenian": {"color": ORANGE, "weight": 0.8, "fillColor": ORANGE, "fillOpacity": 0.55,
-                      "opacity": 1},
-    "unit-azerbaijani": {"color": BLUE, "weight": 0.8, "fillColor": BLUE, "fillOpacity": 0.35,
-                         "opacity": 1},
+    # A unit is an outline: its cells carry the fill (settlement-level control).
+    "unit-armenian": {"color": ORANGE, "weight": 1.2, "fill": False, "opacity": 0.9},
+    "unit-azerbaijani": {"color": BLUE, "weight": 1.2, "fill": False, "opacity": 0.9},
     "unit-none": {"color": GREY, "weight": 0.5, "fillColor": GREY, "fillOpacity": 0.2,
                   "opacity": 1},
+    "cell-armenian": {"color": ORANGE, "weight": 0.3, "fillColor": ORANGE, "fillOpacity": 0.55,
+                      "opacity": 0.6},
+    "cell-azerbaijani": {"color": BLUE, "weight": 0.3, "fillColor": BLUE, "fillOpacity": 0.35,
+                         "opacity": 0.6},
+    # Held by one side, claimed (and denied) by the other: the holder's colour hatched with
+    # the claimant's, outlined in the claimant's colour.
+    "cell-armenian-claimed": {"color": BLUE, "weight": 1.5, "dashArray": "3 3",
+                              "fillColor": "url(#kb-hatch-armenian-claimed)",
+                              "fillOpacity": 0.85, "opacity": 1},
+    "cell-azerbaijani-claimed": {"color": ORANGE, "weight": 1.5, "dashArray": "3 3",
+                                 "fillColor": "url(#kb-hatch-azerbaijani-claimed)",
+                                 "fillOpacity": 0.85, "opacity": 1},
+    "cell-none": {"color": GREY, "weight": 0.3, "fillColor": GREY, "fillOpacity": 0.2,
+                  "opacity": 0.6},
     "presence-pk": {"color": PURPLE, "weight": 2.5, "dashArray": "4 4", "fillColor": PURPLE,
                     "fillOpacity": 0.12, "opacity": 1},
     "route-open": {"color": GREEN, "weight": 4, "opacity": 1},
@@ -80,6 +93,21 @@ STYLES: dict[str, dict[str, Any]] = {
                           "fillOpacity": 1, "radius": 5, "opacity": 1},
     "place-none": {"color": "#ffffff", "weight": 1.5, "fillColor": DARK, "fillOpacity": 1,
                    "radius": 4, "opacity": 1},
+    "place-armenian-claimed": {"color": BLUE, "weight": 3, "fillColor": ORANGE,
+                               "fillOpacity": 1, "radius": 6, "opacity": 1},
+    "place-azerbaijani-claimed": {"color": ORANGE, "weight": 3, "fillColor": BLUE,
+                                  "fillOpacity": 1, "radius": 6, "opacity": 1},
+    # Front settlements: small points, so that 300 of them do not hide the areas.
+    "village-armenian": {"color": "#ffffff", "weight": 0.8, "fillColor": ORANGE,
+                         "fillOpacity": 1, "radius": 3, "opacity": 1},
+    "village-azerbaijani": {"color": "#ffffff", "weight": 0.8, "fillColor": BLUE,
+                            "fillOpacity": 1, "radius": 3, "opacity": 1},
+    "village-none": {"color": "#ffffff", "weight": 0.8, "fillColor": DARK, "fillOpacity": 1,
+                     "radius": 2.5, "opacity": 1},
+    "village-armenian-claimed": {"color": BLUE, "weight": 2, "fillColor": ORANGE,
+                                 "fillOpacity": 1, "radius": 4, "opacity": 1},
+    "village-azerbaijani-claimed": {"color": ORANGE, "weight": 2, "fillColor": BLUE,
+                                    "fillOpacity": 1, "radius": 4, "opacity": 1},
     "place-checkpoint": {"color": "#000000", "weight": 3, "fillColor": VERMILLION,
                          "fillOpacity": 1, "radius": 8, "opacity": 1},
     "place-mission": {"color": PURPLE, "weight": 3, "fillColor": "#ffffff", "fillOpacity": 1,
@@ -91,10 +119,25 @@ STYLES: dict[str, dict[str, Any]] = {
     "changed-place": {"color": YELLOW, "weight": 3},
 }
 
+#: SVG hatch patterns the styles above name (``url(#id)``): id → (background, stripes).
+PATTERNS: dict[str, tuple[str, str]] = {
+    "kb-hatch-armenian-claimed": (ORANGE, BLUE),
+    "kb-hatch-azerbaijani-claimed": (BLUE, ORANGE),
+}
+
+#: Shown under the legend wherever the front cells are drawn.
+MODEL_NOTE = ("The front is modelled from settlement reports, not observed: each settlement "
+              "stands for the area closer to it than to its neighbours within its unit.")
+
 #: What each style means, for the legend (style key, label).
 LEGEND: tuple[tuple[str, str], ...] = (
-    ("unit-armenian", "Held by the Armenian side (Republic of Artsakh / Armenian forces)"),
-    ("unit-azerbaijani", "Held by Azerbaijan"),
+    ("cell-armenian", "Held by the Armenian side (Artsakh authorities / Armenian forces), "
+                      "as assessed from reports"),
+    ("cell-azerbaijani", "Held by Azerbaijan, as assessed from reports"),
+    ("cell-armenian-claimed", "Claimed by Azerbaijan, denied by the Armenian side "
+                              "(disputed; not yet confirmed)"),
+    ("village-armenian", "Settlement (colour: who holds it; ringed: disputed claim)"),
+    ("unit-armenian", "Control unit (district or handover area), outline"),
     ("presence-pk", "Russian peacekeepers' zone or corridor strip (while deployed)"),
     ("changed-area", "Changed at the latest change date"),
     ("oblast", "Former Nagorno-Karabakh Autonomous Oblast (1991)"),
@@ -117,6 +160,7 @@ def area_layer(kind: AreaKind) -> str:
     return {
         AreaKind.COUNTRY: "context",
         AreaKind.CONTROL_UNIT: "control",
+        AreaKind.FRONT_CELL: "control",
         AreaKind.PEACEKEEPING_ZONE: "presence",
         AreaKind.CORRIDOR_STRIP: "presence",
     }.get(kind, "reference")
@@ -139,6 +183,15 @@ def permanent_label(timeline: Timeline, place: Place) -> bool:
     return place.kind is PlaceKind.TOWN and timeline.place_unit.get(place.id) is not None
 
 
+def zoom_label(timeline: Timeline, place: Place) -> bool:
+    """Label shown only when zoomed in: villages of the front."""
+    return place.kind is PlaceKind.VILLAGE and timeline.place_cell.get(place.id) is not None
+
+
+def _claimed(side, claimed_by) -> str:
+    return "-claimed" if side is not None and claimed_by is not None else ""
+
+
 def base_features(timeline: Timeline, precision: int = 5) -> dict[str, Any]:
     """Every drawable feature once, in drawing order, with its labels: the static file."""
     dataset = timeline.dataset
@@ -154,7 +207,8 @@ def base_features(timeline: Timeline, precision: int = 5) -> dict[str, Any]:
             "layer": layer, "permanent": False, **_labels(route), "geom": route.geometry}))
     for place in dataset.places.values():
         rows.append((order.index("places"), f"place:{place.id}", {
-            "layer": "places", "permanent": permanent_label(timeline, place), **_labels(place),
+            "layer": "places", "permanent": permanent_label(timeline, place),
+            "zoomLabel": zoom_label(timeline, place), **_labels(place),
             "geom": place.geometry}))
     features = []
     for _, uid, props in sorted(rows, key=lambda r: (r[0], r[1])):
@@ -185,9 +239,13 @@ def style_keys(timeline: Timeline, state: State, layers: set[str]) -> dict[str, 
         layer = area_layer(area.kind)
         if layer not in layers:
             continue
-        if area.kind is AreaKind.CONTROL_UNIT:
+        if area.kind in (AreaKind.CONTROL_UNIT, AreaKind.FRONT_CELL):
             controller = snap.area_controller.get(area.id)
-            keys[f"area:{area.id}"] = f"unit-{controller.value if controller else 'none'}"
+            if area.kind is AreaKind.CONTROL_UNIT:
+                keys[f"area:{area.id}"] = f"unit-{controller.value if controller else 'none'}"
+                continue
+            keys[f"area:{area.id}"] = (f"cell-{controller.value if controller else 'none'}"
+                                       + _claimed(controller, snap.area_claimed_by.get(area.id)))
         elif layer == "presence":
             if Presence.RUSSIAN_PEACEKEEPERS in snap.area_presence.get(area.id, ()):
                 keys[f"area:{area.id}"] = "presence-pk"
@@ -216,7 +274,10 @@ def style_keys(timeline: Timeline, state: State, layers: set[str]) -> dict[str, 
                 keys[f"place:{place.id}"] = "place-mission"
                 continue
             controller = snap.place_controller.get(place.id)
-            keys[f"place:{place.id}"] = f"place-{controller.value if controller else 'none'}"
+            prefix = "village" if zoom_label(timeline, place) else "place"
+            keys[f"place:{place.id}"] = (
+                f"{prefix}-{controller.value if controller else 'none'}"
+                + _claimed(controller, snap.place_claimed_by.get(place.id)))
     return keys
 
 
@@ -274,6 +335,7 @@ class _BaseLayers(MacroElement):
       "Natural Earth · GeoNames (CC BY 4.0)");
   }
   var STYLES = {{ this.styles_json }}, SLIDER_LABEL = {{ this.slider_label_json }};
+  var PATTERNS = {{ this.patterns_json }}, LABEL_ZOOM = {{ this.label_zoom }};
   var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
   function getJSON(url) {
@@ -293,16 +355,46 @@ class _BaseLayers(MacroElement):
     pointToLayer: function (f, latlng) { return L.circleMarker(latlng, STYLES.hidden); },
     style: function () { return STYLES.hidden; },
     onEachFeature: function (f, layer) {
-      var p = f.properties;
-      layers[p.uid] = layer; permanent[p.uid] = p.permanent; layerOf[p.uid] = p.layer;
+      var p = f.properties, fixed = p.permanent || p.zoomLabel;
+      layers[p.uid] = layer; permanent[p.uid] = fixed; layerOf[p.uid] = p.layer;
       labels[p.uid] = {both: p.label_both, hy: p.label_hy, az: p.label_az};
       layer.bindTooltip(tip(p.uid, "both"), {
-        permanent: p.permanent, direction: p.permanent ? "right" : "auto",
-        sticky: !p.permanent && f.geometry.type !== "Point",
-        className: p.permanent ? "kb-town" : "kb-tip", opacity: 0.9});
+        permanent: fixed, direction: fixed ? "right" : "auto",
+        sticky: !fixed && f.geometry.type !== "Point",
+        className: p.permanent ? "kb-town" : p.zoomLabel ? "kb-town kb-village" : "kb-tip",
+        opacity: 0.9});
       layer.on("click", reportClickNow);
     }
   }).addTo(map);
+
+  // Hatch patterns for disputed claims, in the SVG that draws the areas.
+  (function addPatterns() {
+    var svg = map.getPanes().overlayPane.querySelector("svg"), NS = "http://www.w3.org/2000/svg";
+    if (!svg) { return; }
+    var defs = document.createElementNS(NS, "defs");
+    function rect(width, fill) {
+      var r = document.createElementNS(NS, "rect");
+      r.setAttribute("width", width); r.setAttribute("height", "8"); r.setAttribute("fill", fill);
+      return r;
+    }
+    Object.keys(PATTERNS).forEach(function (id) {
+      var pattern = document.createElementNS(NS, "pattern");
+      pattern.setAttribute("id", id);
+      pattern.setAttribute("patternUnits", "userSpaceOnUse");
+      pattern.setAttribute("width", "8"); pattern.setAttribute("height", "8");
+      pattern.setAttribute("patternTransform", "rotate(45)");
+      pattern.appendChild(rect("8", PATTERNS[id][0]));
+      pattern.appendChild(rect("3", PATTERNS[id][1]));
+      defs.appendChild(pattern);
+    });
+    svg.insertBefore(defs, svg.firstChild);
+  })();
+  // Village names only when zoomed in: hundreds of labels would bury the map.
+  function zoomClass() {
+    map.getContainer().classList.toggle("kb-far", map.getZoom() < LABEL_ZOOM);
+  }
+  map.on("zoomend", zoomClass);
+  zoomClass();
 
   // The states file as one full table per entry date (entries hold differences).
   var entries = [], running = {};
@@ -414,6 +506,8 @@ class _BaseLayers(MacroElement):
         self.states_url_json = safe_json(states_url)
         self.slider_label_json = safe_json(slider_label)
         self.styles_json = safe_json(STYLES)
+        self.patterns_json = safe_json(PATTERNS)
+        self.label_zoom = LABEL_ZOOM
 
 
 class _ApplyState(MacroElement):
@@ -434,6 +528,8 @@ class _ApplyState(MacroElement):
 
 
 MAP_CENTER = (39.85, 46.55)
+#: Village labels appear from this zoom level on.
+LABEL_ZOOM = 11
 #: Small, quiet labels: the map is about areas, names must not hide them.
 LABEL_CSS = (
     ".leaflet-tooltip.kb-town{background:rgba(255,255,255,.75);border:0;box-shadow:none;"
@@ -442,6 +538,7 @@ LABEL_CSS = (
     ".leaflet-tooltip.kb-tip{font:12px/1.3 system-ui,sans-serif}"
     ".leaflet-container{background:#dfe8ee}"
     ".leaflet-control-attribution{font:10px/1.4 system-ui,sans-serif}"
+    ".kb-far .kb-village{display:none}"
     ".kb-date{background:rgba(255,255,255,.85);padding:2px 6px;border-radius:3px;"
     "font:600 13px/1.4 system-ui,sans-serif;color:#222}"
 )

@@ -20,10 +20,10 @@ from dashboard import export
 from dashboard.config import default_data_dir
 from dashboard.engine import State, Timeline
 from dashboard.load import DataError
-from dashboard.model import TIMELINE_END, TIMELINE_START, Event
+from dashboard.model import TIMELINE_END, TIMELINE_START, Claim, Event
 from dashboard.views import mapview, urlstate
 from dashboard.views.bundle import Bundle, fingerprint, prepare
-from dashboard.views.mapview import LAYERS, LEGEND, NAMINGS, STYLES
+from dashboard.views.mapview import LAYERS, LEGEND, MODEL_NOTE, NAMINGS, PATTERNS, STYLES
 from dashboard.views.moments import key_moments
 from dashboard.views.text import md_link, md_text
 
@@ -41,6 +41,7 @@ STATUS_WORDS = {
     "azerbaijani": "held by Azerbaijan",
     None: "—",
 }
+SIDE_WORDS = {"armenian": "the Armenian side", "azerbaijani": "Azerbaijan"}
 
 
 # 1. Data -----------------------------------------------------------------------------
@@ -244,6 +245,10 @@ def legend() -> None:
     for key, label in LEGEND:
         style = STYLES[key]
         colour = style.get("fillColor") if style.get("fillOpacity") else style.get("color")
+        pattern = PATTERNS.get(str(colour).removeprefix("url(#").removesuffix(")"))
+        if pattern:
+            colour = (f"repeating-linear-gradient(45deg,{pattern[1]} 0 3px,"
+                      f"{pattern[0]} 3px 8px)")
         border = style.get("color", colour)
         dash = "dashed" if style.get("dashArray") else "solid"
         items.append(
@@ -251,6 +256,7 @@ def legend() -> None:
             f'border:2px {dash} {border};margin-right:6px"></span>{label}')
     # Static, project-authored text only: no data reaches this HTML.
     st.markdown("<br>".join(items), unsafe_allow_html=True)
+    st.caption(MODEL_NOTE)
 
 
 def _record(timeline: Timeline, uid: str | None):
@@ -276,6 +282,10 @@ def _status_line(timeline: Timeline, state: State, uid: str) -> str:
             ident, ())
         if controller is not None:
             parts.append(f"Control: **{STATUS_WORDS[controller.value]}**")
+        claimed = (snap.place_claimed_by if kind == "place" else snap.area_claimed_by).get(ident)
+        if claimed is not None:
+            parts.append(f"**Claimed by {SIDE_WORDS[claimed.value]}**, denied by the other "
+                         "side (disputed)")
         if presence:
             parts.append("Present: " + ", ".join(PRESENCE_WORDS[p.value] for p in presence))
     return f"On {state.date:%d %b %Y}: " + (" · ".join(parts) or "no control or status data")
@@ -300,17 +310,46 @@ def details_panel(timeline: Timeline, state: State, uid: str | None) -> None:
         st.session_state.selected = None
         st.rerun(scope="fragment")
     events = timeline.events_for(kind, record.id)
-    st.markdown(f"**{len(events)} event(s)**" + (" (later ones greyed)" if events else ""))
+    claims = timeline.claims_for(kind, record.id)
+    st.markdown(f"**{len(claims)} claim(s), {len(events)} event(s)**"
+                + (" (later ones greyed)" if events or claims else ""))
     with st.container(height=520):
+        for claim in claims:
+            claim_card(timeline, claim, future=claim.date > state.date)
         for event in events:
             event_card(timeline, event, future=event.date > state.date)
+
+
+def _sources_line(timeline: Timeline, ids) -> str:
+    sources = timeline.dataset.sources
+    return "Sources: " + " · ".join(
+        md_link(f"{sources[s].publisher}: {sources[s].title}", sources[s].url) for s in ids)
+
+
+def claim_card(timeline: Timeline, claim: Claim, future: bool) -> None:
+    """One claim: who announced what and when, every denial and confirmation, sources."""
+    st.button(f"{claim.date:%d %b %Y}", key=f"goto-claim-{claim.id}", on_click=_set_date,
+              args=(claim.date,), help="Move the slider to this date", type="tertiary")
+    words = export.claimant_words(claim.claimant)
+    status = ("disputed" if claim.disputed else "not denied") + (
+        f"; confirmed {claim.confirmed_on:%d %b %Y}" if claim.confirmed_on else
+        ("" if claim.disputed else (", single source" if len(claim.sources) == 1 else "")))
+    lines = [f"**Claim by {md_text(words)}** ({status})", md_text(claim.summary),
+             _sources_line(timeline, claim.sources)]
+    for denial in claim.denials:
+        by = md_text(export.claimant_words(denial.by))
+        lines += [f"*Denied {denial.date:%d %b %Y} by {by}:* {md_text(denial.summary)}",
+                  _sources_line(timeline, denial.sources)]
+    for conf in claim.confirmations:
+        lines += [f"*Confirmed {conf.date:%d %b %Y} ({conf.kind.value}):* "
+                  f"{md_text(conf.summary)}", _sources_line(timeline, conf.sources)]
+    (st.caption if future else st.markdown)("  \n".join(lines) + "\n\n---")
 
 
 def event_card(timeline: Timeline, event: Event, future: bool) -> None:
     """One event: its date (a button that moves the slider) and one text block."""
     st.button(f"{event.date:%d %b %Y}", key=f"goto-{event.id}", on_click=_set_date,
               args=(event.date,), help="Move the slider to this date", type="tertiary")
-    sources = timeline.dataset.sources
     lines = [f"**{md_text(event.title)}**", md_text(event.summary)]
     detail = f"Confidence: {event.confidence.value}"
     if event.confidence_note:
@@ -320,9 +359,7 @@ def event_card(timeline: Timeline, event: Event, future: bool) -> None:
               for alt in event.alternative_dates]
     if event.date_note:
         lines.append(f"Date used: {md_text(event.date_note)}")
-    lines.append("Sources: " + " · ".join(
-        md_link(f"{sources[s].publisher}: {sources[s].title}", sources[s].url)
-        for s in event.sources))
+    lines.append(_sources_line(timeline, event.sources))
     # A later event is greyed (st.caption): the panel reads as "so far" and "still to come".
     (st.caption if future else st.markdown)("  \n".join(lines) + "\n\n---")
 
