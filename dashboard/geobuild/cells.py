@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
+import shapely.ops
 import yaml
 from shapely.geometry import MultiPoint, Point, shape
 from shapely.geometry.base import BaseGeometry
@@ -116,7 +117,10 @@ def assign_seeds(units: dict[str, BaseGeometry], seeds: list[Seed]) -> dict[str,
         p = b.transform(b._to_laea, seed.point)
         dist, unit = min((g.distance(p), u) for u, g in laea_units.items())
         if dist / 1000 <= NEAREST_UNIT_KM:
-            by_unit[unit].append(seed)
+            # The cell is built from the nearest point 100 m inside the unit.
+            inner = laea_units[unit].buffer(-100)
+            snapped = b.transform(b._to_wgs, shapely.ops.nearest_points(inner, p)[0])
+            by_unit[unit].append(Seed(seed.place_id, seed.name, snapped, seed.front))
     for unit, found in by_unit.items():
         for i, s1 in enumerate(found):
             for s2 in found[i + 1:]:

@@ -21,7 +21,7 @@ from jinja2 import Template
 from shapely.geometry import mapping
 
 from dashboard.engine import State, Timeline
-from dashboard.model import AreaKind, Place, PlaceKind, Presence, RouteKind
+from dashboard.model import TIMELINE_START, AreaKind, Place, PlaceKind, Presence, RouteKind
 from dashboard.views.assets import LEAFLET_CSS, LEAFLET_JS
 
 #: Toggleable layers, in drawing order (lowest first).
@@ -192,7 +192,7 @@ def _claimed(side, claimed_by) -> str:
     return "-claimed" if side is not None and claimed_by is not None else ""
 
 
-def base_features(timeline: Timeline, precision: int = 5) -> dict[str, Any]:
+def base_features(timeline: Timeline, precision: int = 4) -> dict[str, Any]:
     """Every drawable feature once, in drawing order, with its labels: the static file."""
     dataset = timeline.dataset
     rows: list[tuple[int, str, dict[str, Any]]] = []
@@ -290,8 +290,10 @@ def style_table(timeline: Timeline) -> dict[str, Any]:
     browser hides the layers that are off. Between two entry dates nothing changes, so
     the map can follow the slider without asking the server.
     """
-    dates = sorted({dt.date.min, *timeline.change_dates,
-                    *(r.valid_from for r in timeline.dataset.routes.values() if r.valid_from)})
+    # The first entry is the slider's first day (the browser uses it for anything earlier).
+    dates = sorted({TIMELINE_START, *(d for d in timeline.change_dates if d > TIMELINE_START),
+                    *(r.valid_from for r in timeline.dataset.routes.values()
+                      if r.valid_from and r.valid_from > TIMELINE_START)})
     entries, shown = [], {}
     for date in dates:
         state = timeline.state_at(date)
