@@ -98,10 +98,10 @@ STYLES: dict[str, dict[str, Any]] = {
     "place-azerbaijani-claimed": {"color": ORANGE, "weight": 3, "fillColor": BLUE,
                                   "fillOpacity": 1, "radius": 6, "opacity": 1},
     # Front settlements: small points, so that 300 of them do not hide the areas.
-    "village-armenian": {"color": "#ffffff", "weight": 0.8, "fillColor": ORANGE,
-                         "fillOpacity": 1, "radius": 3, "opacity": 1},
-    "village-azerbaijani": {"color": "#ffffff", "weight": 0.8, "fillColor": BLUE,
-                            "fillOpacity": 1, "radius": 3, "opacity": 1},
+    "village-armenian": {"color": "#ffffff", "weight": 0.6, "fillColor": ORANGE,
+                         "fillOpacity": 1, "radius": 2.5, "opacity": 1},
+    "village-azerbaijani": {"color": "#ffffff", "weight": 0.6, "fillColor": BLUE,
+                            "fillOpacity": 1, "radius": 2.5, "opacity": 1},
     "village-none": {"color": "#ffffff", "weight": 0.8, "fillColor": DARK, "fillOpacity": 1,
                      "radius": 2.5, "opacity": 1},
     "village-armenian-claimed": {"color": BLUE, "weight": 2, "fillColor": ORANGE,
@@ -176,16 +176,19 @@ def _labels(record) -> dict[str, str]:
             "label_az": names.az or record.name}
 
 
+def zoom_label(timeline: Timeline, place: Place) -> bool:
+    """Label shown only when zoomed in: the front's settlements (small points)."""
+    return place.district is not None or (
+        place.kind is PlaceKind.VILLAGE and timeline.place_cell.get(place.id) is not None)
+
+
 def permanent_label(timeline: Timeline, place: Place) -> bool:
     """Label always shown: cities and capitals, and towns inside the contested area."""
+    if zoom_label(timeline, place):
+        return False
     if place.kind in (PlaceKind.CAPITAL, PlaceKind.CITY):
         return True
     return place.kind is PlaceKind.TOWN and timeline.place_unit.get(place.id) is not None
-
-
-def zoom_label(timeline: Timeline, place: Place) -> bool:
-    """Label shown only when zoomed in: villages of the front."""
-    return place.kind is PlaceKind.VILLAGE and timeline.place_cell.get(place.id) is not None
 
 
 def _claimed(side, claimed_by) -> str:
