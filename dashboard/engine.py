@@ -57,6 +57,8 @@ class Snapshot:
     place_controller: Mapping[str, Controller | None]
     place_presence: Mapping[str, frozenset[Presence]]
     route_status: Mapping[str, RouteStatus | None]
+    #: Statuses that hold beside ``route_status`` (a checkpoint during a blockade).
+    route_also: Mapping[str, tuple[RouteStatus, ...]]
     control_km2: Mapping[Controller, float]
     #: The side whose denied, unconfirmed claim stands over a cell (for a unit: over any
     #: of its cells; for a place: over its cell), else None.
@@ -178,7 +180,7 @@ class Timeline:
         controllers: dict[str, Controller] = {}  # cell id → side
         claimed: dict[str, Controller] = {}  # cell id → side of a standing disputed claim
         presences: dict[str, set[Presence]] = {}
-        statuses: dict[str, RouteStatus] = {}
+        statuses: dict[str, tuple[RouteStatus, tuple[RouteStatus, ...]]] = {}
         previous = self._empty_snapshot(dt.date.min)
         by_date: dict[dt.date, list] = {}
         for action in self._actions():
@@ -257,7 +259,9 @@ class Timeline:
                 {p: cell_claimed.get(c) if c else None for p, c in self.place_cell.items()}
             ),
             place_presence=MappingProxyType(place_presence),
-            route_status=MappingProxyType({r: statuses.get(r) for r in data.routes}),
+            route_status=MappingProxyType(
+                {r: statuses[r][0] if r in statuses else None for r in data.routes}),
+            route_also=MappingProxyType({r: statuses.get(r, (None, ()))[1] for r in data.routes}),
             control_km2=MappingProxyType(km2),
             disputed_km2=disputed,
         )
@@ -297,7 +301,7 @@ def _apply(change, controllers, claimed, presences, statuses, cells) -> None:
         bucket = presences.setdefault(key, set())
         (bucket.add if change.active else bucket.discard)(change.presence)
     elif isinstance(change, RouteChange):
-        statuses[change.route] = change.status
+        statuses[change.route] = (change.status, tuple(sorted(set(change.also))))
 
 
 def _diff(before: Snapshot, after: Snapshot) -> frozenset[str]:
@@ -310,6 +314,7 @@ def _diff(before: Snapshot, after: Snapshot) -> frozenset[str]:
         ("place", before.place_claimed_by, after.place_claimed_by),
         ("place", before.place_presence, after.place_presence),
         ("route", before.route_status, after.route_status),
+        ("route", before.route_also, after.route_also),
     ):
         changed.update(f"{prefix}:{k}" for k in new if old.get(k) != new[k])
     return frozenset(changed)

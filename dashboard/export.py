@@ -77,6 +77,7 @@ def route_record(timeline: Timeline, state: State, route_id: str) -> dict[str, A
         "names": route.names.model_dump(),
         "kind": route.kind.value,
         "status": _value(state.snapshot.route_status.get(route_id)),
+        "also": [a.value for a in state.snapshot.route_also.get(route_id, ())],
     }
 
 

@@ -238,10 +238,12 @@ class PresenceChange(_Record):
 
 
 class RouteChange(_Record):
-    """Sets a route's status from the event's date on."""
+    """Sets a route's status from the event's date on; ``also``: statuses that hold at the
+    same time (a blockade while a checkpoint stands), drawn together."""
 
     route: Slug
     status: RouteStatus
+    also: list[RouteStatus] = Field(default_factory=list)
 
 
 Change = ControlChange | PresenceChange | RouteChange

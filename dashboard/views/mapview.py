@@ -82,6 +82,11 @@ STYLES: dict[str, dict[str, Any]] = {
     "route-rerouted": {"color": GREY, "weight": 3, "dashArray": "2 6", "opacity": 1},
     "route-blockaded": {"color": VERMILLION, "weight": 4, "dashArray": "10 6", "opacity": 1},
     "route-checkpoint": {"color": VERMILLION, "weight": 5, "dashArray": "2 4", "opacity": 1},
+    # Two statuses at once: the blockade's dashes with the checkpoint's dots between them.
+    "route-blockaded+checkpoint": {"color": VERMILLION, "weight": 5, "dashArray": "10 4 2 4",
+                                   "opacity": 1},
+    "route-closed+checkpoint": {"color": "#000000", "weight": 5, "dashArray": "1 4 6 4",
+                                "opacity": 1},
     "route-closed": {"color": "#000000", "weight": 4, "dashArray": "1 5", "opacity": 1},
     "route-azerbaijani_control": {"color": BLUE, "weight": 4, "opacity": 1},
     "route-planned": {"color": DARK, "weight": 3, "dashArray": "1 7", "opacity": 1},
@@ -146,6 +151,8 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("route-rerouted", "Route no longer used by the corridor (re-routed)"),
     ("route-blockaded", "Route blockaded"),
     ("route-checkpoint", "Route under a checkpoint"),
+    ("route-blockaded+checkpoint", "Route blockaded while a checkpoint stands"),
+    ("route-closed+checkpoint", "Route closed, checkpoint in place"),
     ("route-closed", "Route closed"),
     ("route-azerbaijani_control", "Route under Azerbaijani control"),
     ("route-planned", "Planned link (agreed in principle, not built)"),
@@ -265,7 +272,8 @@ def style_keys(timeline: Timeline, state: State, layers: set[str]) -> dict[str, 
             continue
         status = snap.route_status.get(route.id)
         if status is not None and (route.valid_from is None or state.date >= route.valid_from):
-            keys[f"route:{route.id}"] = f"route-{status.value}"
+            also = "".join(f"+{a.value}" for a in snap.route_also.get(route.id, ()))
+            keys[f"route:{route.id}"] = f"route-{status.value}{also}"
     if "places" in layers:
         for place in data.places.values():
             presence = snap.place_presence.get(place.id, frozenset())

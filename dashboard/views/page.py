@@ -274,7 +274,9 @@ def _status_line(timeline: Timeline, state: State, uid: str) -> str:
     parts = []
     if kind == "route":
         status = snap.route_status.get(ident)
-        parts.append(f"Status: **{status.value.replace('_', ' ') if status else 'not in use'}**")
+        words = [s.value.replace("_", " ") for s in (status, *snap.route_also.get(ident, ()))
+                 if s is not None]
+        parts.append(f"Status: **{' and '.join(words) if words else 'not in use'}**")
     else:
         controller = (snap.place_controller if kind == "place" else snap.area_controller).get(
             ident)
