@@ -120,11 +120,12 @@ def run(argv: list[str], out=sys.stdout) -> int:
             json.dump(rows, out, ensure_ascii=False, indent=1)
             out.write("\n")
         else:
-            out.write("date,armenian_km2,azerbaijani_km2,disputed_km2,event_ids,claim_ids\n")
+            out.write("date,armenian_km2,azerbaijani_km2,disputed_km2,inside_armenia_km2,"
+                      "event_ids,claim_ids\n")
             for row in rows:
                 out.write(f"{row['date']},{row['armenian_km2']},{row['azerbaijani_km2']},"
-                          f"{row['disputed_km2']},{' '.join(row['event_ids'])},"
-                          f"{' '.join(row['claim_ids'])}\n")
+                          f"{row['disputed_km2']},{row['inside_armenia_km2']},"
+                          f"{' '.join(row['event_ids'])},{' '.join(row['claim_ids'])}\n")
     return 0
 
 

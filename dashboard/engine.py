@@ -66,6 +66,9 @@ class Snapshot:
     place_claimed_by: Mapping[str, Controller | None]
     #: km² of cells under a standing disputed claim (part of ``control_km2``, not added).
     disputed_km2: float
+    #: km² of the border areas inside Armenia (Soviet-era line) held by Azerbaijani forces:
+    #: schematic areas sized to attributed figures, apart from the contested area.
+    inside_armenia_km2: float
     claim_ids: tuple[str, ...]
 
 
@@ -92,6 +95,9 @@ class Timeline:
         }
         self.control_units = tuple(
             a for a, area in dataset.areas.items() if area.kind is AreaKind.CONTROL_UNIT
+        )
+        self.border_areas = tuple(
+            a for a, area in dataset.areas.items() if area.kind is AreaKind.BORDER_AREA
         )
         self.cells: dict[str, tuple[str, ...]] = {u: () for u in self.control_units}
         for a, area in dataset.areas.items():
@@ -177,7 +183,7 @@ class Timeline:
                 yield claim.confirmed_on, 2, "claim", claim.id, (claim, cells, False)
 
     def _build_snapshots(self):
-        controllers: dict[str, Controller] = {}  # cell id → side
+        controllers: dict[str, Controller] = {}  # cell or border area id → side
         claimed: dict[str, Controller] = {}  # cell id → side of a standing disputed claim
         presences: dict[str, set[Presence]] = {}
         statuses: dict[str, tuple[RouteStatus, tuple[RouteStatus, ...]]] = {}
@@ -244,6 +250,11 @@ class Timeline:
                     area_claimed[unit] = cell_claimed[cell]
             if any(held.values()):
                 area_controller[unit] = max(Controller, key=lambda c: (held[c], c.value))
+        inside_armenia = 0.0
+        for area_id in self.border_areas:
+            side = area_controller[area_id] = cell_controller.get(area_id)
+            if side is Controller.AZERBAIJANI and data.areas[area_id].country == "ARM":
+                inside_armenia += self.area_km2[area_id]
         return Snapshot(
             date=date,
             event_ids=event_ids,
@@ -264,6 +275,7 @@ class Timeline:
             route_also=MappingProxyType({r: statuses.get(r, (None, ()))[1] for r in data.routes}),
             control_km2=MappingProxyType(km2),
             disputed_km2=disputed,
+            inside_armenia_km2=inside_armenia,
         )
 
 
@@ -293,7 +305,7 @@ def _index_claims(claims: tuple[Claim, ...]) -> dict[str, tuple[Claim, ...]]:
 
 def _apply(change, controllers, claimed, presences, statuses, cells) -> None:
     if isinstance(change, ControlChange):
-        for cell in cells.get(change.area, ()):  # a unit-wide change settles every cell
+        for cell in cells.get(change.area, (change.area,)):  # a unit: every cell
             controllers[cell] = change.controller
             claimed.pop(cell, None)
     elif isinstance(change, PresenceChange):

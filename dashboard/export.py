@@ -95,6 +95,7 @@ def state_record(timeline: Timeline, state: State) -> dict[str, Any]:
         "control_km2": control_km2(state),
         "disputed_km2": round(state.snapshot.disputed_km2, 1),
         "contested_km2": round(timeline.contested_km2, 1),
+        "inside_armenia_km2": round(state.snapshot.inside_armenia_km2, 1),
         "places": [place_record(timeline, state, p) for p in data.places],
         "areas": [area_record(timeline, state, a) for a in data.areas],
         "routes": [route_record(timeline, state, r) for r in data.routes],
@@ -257,6 +258,7 @@ def timeline_rows(timeline: Timeline) -> list[dict[str, Any]]:
             "armenian_km2": round(snap.control_km2["armenian"], 1),
             "azerbaijani_km2": round(snap.control_km2["azerbaijani"], 1),
             "disputed_km2": round(snap.disputed_km2, 1),
+            "inside_armenia_km2": round(snap.inside_armenia_km2, 1),
             "event_ids": list(snap.event_ids),
             "claim_ids": list(snap.claim_ids),
         }

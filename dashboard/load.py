@@ -346,6 +346,9 @@ def _check_references(places, areas, routes, events, event_paths, sources, geo_r
                 out.add(path, rec.id, "district", f"unknown district {district!r} (no area "
                         f"'district-{district}')")
             _check_cell(rec, areas, places, path, out)
+            anchor = getattr(rec, "anchor", None)
+            if anchor is not None and anchor not in places:
+                out.add(path, rec.id, "anchor", f"unknown place id {anchor!r}")
     cells_of = {a.settlement for a in areas.values() if a.settlement}
     for path, claim in claim_list:
         need(claim.sources, sources, path, claim.id, "sources", "source")
@@ -381,10 +384,10 @@ def _check_references(places, areas, routes, events, event_paths, sources, geo_r
                 area = areas.get(change.area)
                 if area is None:
                     out.add(path, event.id, f"{where}.area", f"unknown area id {change.area!r}")
-                elif area.kind is not AreaKind.CONTROL_UNIT:
+                elif area.kind not in (AreaKind.CONTROL_UNIT, AreaKind.BORDER_AREA):
                     out.add(path, event.id, f"{where}.area",
-                            f"controller changes apply to control units; {change.area!r} is "
-                            f"a {area.kind.value}")
+                            f"controller changes apply to control units and border areas; "
+                            f"{change.area!r} is a {area.kind.value}")
             elif isinstance(change, PresenceChange):
                 if change.area is not None:
                     need([change.area], areas, path, event.id, f"{where}.area", "area")

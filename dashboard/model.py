@@ -33,7 +33,8 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
 class Controller(StrEnum):
-    """Who holds a control unit. ``armenian``: the Republic of Artsakh / Armenian forces."""
+    """Who holds an area. ``armenian``: the Armenian side (the de facto authorities of
+    Nagorno-Karabakh, Artsakh in their own usage, and Armenian forces)."""
 
     ARMENIAN = "armenian"
     AZERBAIJANI = "azerbaijani"
@@ -46,6 +47,7 @@ class Presence(StrEnum):
     RUSSIAN_TURKISH_MONITORING = "russian_turkish_monitoring"
     EU_MONITORING_MISSION = "eu_monitoring_mission"
     AZERBAIJANI_CHECKPOINT = "azerbaijani_checkpoint"
+    RUSSIAN_BORDER_GUARDS = "russian_border_guards"
 
 
 class RouteStatus(StrEnum):
@@ -83,6 +85,8 @@ class AreaKind(StrEnum):
     CORRIDOR_STRIP = "corridor-strip"
     #: A modelled piece of a control unit around one settlement (see geodata/README.md).
     FRONT_CELL = "front-cell"
+    #: A schematic area on the Armenia-Azerbaijan border whose holder changed (2021-2024).
+    BORDER_AREA = "border-area"
 
 
 class RouteKind(StrEnum):
@@ -201,9 +205,15 @@ class Area(_Feature):
     #: (None: the unit has no settlement and the cell is the whole unit).
     unit: Slug | None = None
     settlement: Slug | None = None
+    #: For a border area: the country it lies in on the Soviet-era boundary, and the place
+    #: it is drawn at.
+    country: Literal["ARM", "AZE"] | None = None
+    anchor: Slug | None = None
 
     @model_validator(mode="after")
     def _cells_name_their_unit(self) -> Area:
+        if (self.kind is AreaKind.BORDER_AREA) != (self.country is not None):
+            raise ValueError("a border area names its country; other areas do not")
         if (self.kind is AreaKind.FRONT_CELL) != (self.unit is not None):
             raise ValueError("a front cell names its control unit (unit); other areas do not")
         if self.settlement is not None and self.kind is not AreaKind.FRONT_CELL:

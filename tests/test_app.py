@@ -155,14 +155,14 @@ def test_an_edited_data_file_shows_on_the_next_run_without_restart(app, data_cop
     assert _metric(app, "Held by the Armenian side") != held_before
 
 
-def test_charts_tab_draws_both_charts_with_the_shown_date(app):
+def test_charts_tab_draws_every_chart_with_the_shown_date(app):
     app.query_params["date"] = "2022-12-20"
     app.run()
     app.session_state["tab"] = "Charts"
     app.run()
     assert not app.exception
     charts = app.get("vega_lite_chart")
-    assert len(charts) == 2
+    assert len(charts) == 3  # km² per side, km² inside Armenia, events per month
     assert all("2022-12-20" in str(chart.proto) for chart in charts)
 
 

@@ -205,6 +205,20 @@ def test_a_denied_claim_is_drawn_hatched_and_its_village_shows_claim_and_denial(
     assert "place=hadrut" in page.url
 
 
+def test_areas_inside_armenia_are_drawn_in_september_2022_and_show_their_sources(page,
+                                                                               server):
+    frame = open_map(page, server, "?date=2022-09-20", "2022-09-20")
+    drawn = drawn_styles(page)
+    inside = [uid for uid in drawn if uid.startswith("area:ba-202")]
+    assert {drawn[uid] for uid in inside if "2023" not in uid} == {"border-azerbaijani"}
+    assert drawn["area:ba-2023-tegh"] == "hidden"  # not before March 2023
+    frame.locator('[data-uid="area:ba-2022-09-jermuk"]').click()
+    page.locator("h4").filter(has_text="Jermuk direction").wait_for(timeout=30_000)
+    page.get_by_text("SCHEMATIC", exact=False).first.wait_for()
+    assert page.locator('a[href^="http"]').count() >= 2
+    assert page.get_by_text("Inside Armenia, held by Azerbaijani forces").count() == 1
+
+
 def test_a_link_to_the_blockade_shows_the_corridor_blockaded(page, server):
     frame = open_map(page, server, "?date=2022-12-20", "2022-12-20")
     corridor = '[data-uid="route:lachin-corridor"]'

@@ -88,7 +88,9 @@ def test_events_by_place_and_kind_as_csv():
 def test_timeline_rows_add_up():
     done = run_cli("timeline", "--format", "json")
     rows = json.loads(done.stdout)
-    totals = {round(r["armenian_km2"] + r["azerbaijani_km2"]) for r in rows}
+    # From the 1994 ceasefire on, every piece of the contested area has a holder.
+    totals = {round(r["armenian_km2"] + r["azerbaijani_km2"]) for r in rows
+              if r["date"] >= "1994-05-12"}
     assert max(totals) - min(totals) <= 1
     assert all(r["event_ids"] or r["claim_ids"] for r in rows)
     csv_rows = list(csv.DictReader(io.StringIO(run_cli("timeline").stdout)))

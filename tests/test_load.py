@@ -96,6 +96,25 @@ def _uncited_source(root: Path) -> str:
     return "test-never-cited"
 
 
+def _unpaired_name(root: Path) -> str:
+    """A place whose two usages differ, displayed under one of them only."""
+    path = root / "geodata/places.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for feature in doc["features"]:
+        if feature["properties"]["id"] == "shusha":
+            feature["properties"]["name"] = "Shusha"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return "shusha"
+
+
+def _claim_on_an_unknown_settlement(root: Path) -> str:
+    path = root / "events/claims/inner.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    records[0]["settlements"] = ["no-such-village"]
+    path.write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    return records[0]["id"]
+
+
 def _exists_later(root: Path) -> str:
     """A control change dated before its unit exists (valid_from after the change)."""
     path = root / "geodata/areas-control.geojson"
@@ -150,6 +169,11 @@ CASES = {
     "self-intersecting polygon": (_bowtie, "geodata/areas-zz-test.geojson", "geometry",
                                   "Self-intersection"),
     "source never cited": (_uncited_source, "events/sources", "id", "never cited"),
+    "place name shows one usage": (_unpaired_name, "geodata/places.geojson", "name",
+                                   "both usages"),
+    "claim on an unknown settlement": (_claim_on_an_unknown_settlement,
+                                       "events/claims/inner.yaml", "settlements",
+                                       "unknown place"),
     "change before the area exists": (_exists_later, EVENTS, "changes.0",
                                       "does not exist until"),
 }

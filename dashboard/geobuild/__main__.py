@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import NKAO_KM2, POST_2020_HELD_KM2, POST_2020_HELD_UNITS, PREWAR_HELD_KM2, output
+from . import border as border_build
 from . import build as b
 from . import cells as cells_build
 from .source import SourceError, obtain_gpkg
@@ -83,7 +84,18 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("cells", help="rebuild places-settlements and areas-cells (offline)")
     c.add_argument("--geodata", type=Path, default=REPO / "geodata",
                    help="geodata folder to read and write (default: geodata/)")
+    g = sub.add_parser("border", help="rebuild areas-border (schematic border areas, offline)")
+    g.add_argument("--geodata", type=Path, default=REPO / "geodata",
+                   help="geodata folder to read and write (default: geodata/)")
     args = parser.parse_args(argv)
+    if args.command == "border":
+        try:
+            count = border_build.build(args.geodata)
+        except (border_build.BorderError, OSError, KeyError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        print(f"{count} border areas written to {args.geodata}")
+        return 0
     if args.command == "cells":
         try:
             n_places, n_cells = cells_build.build(args.geodata)

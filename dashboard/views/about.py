@@ -18,9 +18,16 @@ changed it. Who holds a unit, whether peacekeepers are present and each route's 
 are *derived from the events*: nothing is typed in per date.
 
 **Colours** come from the Okabe–Ito palette (readable with common colour-vision
-deficiencies): orange for the Armenian side (the Republic of Artsakh / Armenian forces),
-blue for Azerbaijan, purple dashes for the Russian peacekeepers' zone while deployed,
-yellow outlines for what changed at the latest change date.
+deficiencies): orange for the Armenian side (the de facto authorities of
+Nagorno-Karabakh, or Artsakh, and Armenian forces), blue for Azerbaijan, hatching for a
+claim the other side denied, purple dashes for the Russian peacekeepers' zone while
+deployed, yellow outlines for what changed at the latest change date.
+
+**The front at settlement resolution is a model.** Each unit is cut into cells around the
+settlements that claims name: a cell is the land closer to its settlement than to any
+other, at most 5 km from it; a cell changes hands by the rule in events/README.md ("From
+claims to control"), the rest of a unit only with the unit. Areas inside Armenia are
+schematic: where and how large officials said, not their outline.
 
 **Dates.** Where sources disagree, an event keeps every alternative date with its sources
 and says which date the map uses and why. Month-precision events are placed on the

@@ -27,6 +27,24 @@ def control_series(timeline: Timeline) -> list[dict[str, Any]]:
     return rows
 
 
+def inside_armenia_series(timeline: Timeline) -> list[dict[str, Any]]:
+    """km² of the schematic border areas inside Armenia held by Azerbaijani forces."""
+    dates = [TIMELINE_START, *(d for d in timeline.change_dates
+                               if TIMELINE_START < d <= TIMELINE_END), TIMELINE_END]
+    return [{"date": d.isoformat(),
+             "km2": round(timeline.state_at(d).snapshot.inside_armenia_km2, 1)} for d in dates]
+
+
+def inside_armenia_chart(timeline: Timeline) -> alt.LayerChart:
+    line = alt.Chart(alt.Data(values=inside_armenia_series(timeline))).mark_line(
+        interpolate="step-after", strokeWidth=2.5, color=SIDE_COLOURS["azerbaijani"]).encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("km2:Q", title="km² inside Armenia"),
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("km2:Q", format=",.1f")],
+    )
+    return (line + _marker("date")).properties(height=140)
+
+
 def control_chart(timeline: Timeline) -> alt.LayerChart:
     data = alt.Data(values=control_series(timeline))
     colour = alt.Color("side:N", title=None, scale=alt.Scale(
@@ -69,6 +87,7 @@ def _marker(field: str) -> alt.Chart:
 def chart_specs(timeline: Timeline) -> dict[str, dict]:
     """Both charts as Vega-Lite specs, built (and validated by Altair) once per dataset."""
     return {"control": control_chart(timeline).to_dict(),
+            "inside_armenia": inside_armenia_chart(timeline).to_dict(),
             "events": events_chart(list(timeline.events)).to_dict()}
 
 

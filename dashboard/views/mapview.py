@@ -117,6 +117,15 @@ STYLES: dict[str, dict[str, Any]] = {
                          "fillOpacity": 1, "radius": 8, "opacity": 1},
     "place-mission": {"color": PURPLE, "weight": 3, "fillColor": "#ffffff", "fillOpacity": 1,
                       "radius": 6, "opacity": 1},
+    "place-eu": {"color": SKY, "weight": 3, "fillColor": "#ffffff", "fillOpacity": 1,
+                 "radius": 6, "opacity": 1},
+    "place-guards": {"color": PURPLE, "weight": 3, "fillColor": GREY, "fillOpacity": 1,
+                     "radius": 5, "opacity": 1},
+    # Schematic border areas: the side's colour, a dark dashed edge (not an observed line).
+    "border-azerbaijani": {"color": DARK, "weight": 1.5, "dashArray": "4 3", "fillColor": BLUE,
+                           "fillOpacity": 0.45, "opacity": 1},
+    "border-armenian": {"color": DARK, "weight": 1.5, "dashArray": "4 3", "fillColor": ORANGE,
+                        "fillOpacity": 0.55, "opacity": 1},
     # Merged over a feature's own style when it changed at the latest change date; a route
     # keeps its status colour and only thickens, so the status stays readable.
     "changed-area": {"color": YELLOW, "weight": 4, "opacity": 1},
@@ -158,6 +167,11 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("route-planned", "Planned link (agreed in principle, not built)"),
     ("place-checkpoint", "Checkpoint (while in place)"),
     ("place-mission", "Monitoring centre (while in place)"),
+    ("border-azerbaijani", "Border area held by Azerbaijani forces (schematic: where and how "
+                           "large officials said, not its outline)"),
+    ("border-armenian", "Border area held by Armenia until the 2024 delimitation (schematic)"),
+    ("place-eu", "EU monitoring mission base (while in place)"),
+    ("place-guards", "Russian border guards' post (while in place)"),
 )
 
 _UID = re.compile(r"\[\[((?:place|area|route):[a-z0-9][a-z0-9-]*)\]\]")
@@ -168,6 +182,7 @@ def area_layer(kind: AreaKind) -> str:
         AreaKind.COUNTRY: "context",
         AreaKind.CONTROL_UNIT: "control",
         AreaKind.FRONT_CELL: "control",
+        AreaKind.BORDER_AREA: "control",
         AreaKind.PEACEKEEPING_ZONE: "presence",
         AreaKind.CORRIDOR_STRIP: "presence",
     }.get(kind, "reference")
@@ -221,7 +236,13 @@ def base_features(timeline: Timeline, precision: int = 4) -> dict[str, Any]:
             "zoomLabel": zoom_label(timeline, place), **_labels(place),
             "geom": place.geometry}))
     features = []
-    for _, uid, props in sorted(rows, key=lambda r: (r[0], r[1])):
+    # Within a layer: the front's small cells and settlements first, so that towns, units
+    # and border areas are drawn (and clicked) above them.
+    def order_key(row):
+        small = row[2].get("zoomLabel") or row[1].startswith("area:cell-")
+        return (row[0], not small, row[1])
+
+    for _, uid, props in sorted(rows, key=order_key):
         geom = props.pop("geom")
         features.append({
             "type": "Feature",
@@ -256,6 +277,10 @@ def style_keys(timeline: Timeline, state: State, layers: set[str]) -> dict[str, 
                 continue
             keys[f"area:{area.id}"] = (f"cell-{controller.value if controller else 'none'}"
                                        + _claimed(controller, snap.area_claimed_by.get(area.id)))
+        elif area.kind is AreaKind.BORDER_AREA:
+            controller = snap.area_controller.get(area.id)
+            if controller is not None:  # drawn from the date its holder is reported
+                keys[f"area:{area.id}"] = f"border-{controller.value}"
         elif layer == "presence":
             if Presence.RUSSIAN_PEACEKEEPERS in snap.area_presence.get(area.id, ()):
                 keys[f"area:{area.id}"] = "presence-pk"
@@ -283,6 +308,12 @@ def style_keys(timeline: Timeline, state: State, layers: set[str]) -> dict[str, 
                 continue
             if Presence.RUSSIAN_TURKISH_MONITORING in presence:
                 keys[f"place:{place.id}"] = "place-mission"
+                continue
+            if Presence.EU_MONITORING_MISSION in presence:
+                keys[f"place:{place.id}"] = "place-eu"
+                continue
+            if Presence.RUSSIAN_BORDER_GUARDS in presence:
+                keys[f"place:{place.id}"] = "place-guards"
                 continue
             controller = snap.place_controller.get(place.id)
             prefix = "village" if zoom_label(timeline, place) else "place"
@@ -541,6 +572,8 @@ class _ApplyState(MacroElement):
 
 
 MAP_CENTER = (39.85, 46.55)
+#: The first view: everything that changes, from Nakhchivan's border and Tavush to the Aras.
+MAP_BOUNDS = ((38.8, 44.9), (41.2, 47.6))
 #: Village labels appear from this zoom level on.
 LABEL_ZOOM = 11
 #: Small, quiet labels: the map is about areas, names must not hide them.
@@ -573,6 +606,7 @@ def build_map(geometry_url: str, states_url: str, slider_label: str,
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (web, optional)").add_to(fmap)
     fmap.add_child(_BaseLayers(geometry_url, states_url, slider_label))
+    fmap.fit_bounds([list(MAP_BOUNDS[0]), list(MAP_BOUNDS[1])])
     return fmap
 
 

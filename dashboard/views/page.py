@@ -33,8 +33,9 @@ DATE_LABEL = "Date"
 PRESENCE_WORDS = {
     "russian_peacekeepers": "Russian peacekeepers",
     "russian_turkish_monitoring": "Russian–Turkish monitoring centre",
-    "eu_monitoring_mission": "EU monitoring mission",
+    "eu_monitoring_mission": "EU monitors",
     "azerbaijani_checkpoint": "Azerbaijani checkpoint",
+    "russian_border_guards": "Russian border guards",
 }
 STATUS_WORDS = {
     "armenian": "held by the Armenian side",
@@ -191,10 +192,18 @@ def header(timeline: Timeline, state: State) -> None:
     latest_text = (f"Latest event: **{md_text(latest.title)}** ({latest.date:%d %b %Y}) · "
                    f"{state.events_so_far} events so far" if latest else "No event yet")
     st.markdown(f"### {state.date:%d %B %Y}\n{latest_text}")
-    km2 = state.snapshot.control_km2
-    left, right = st.columns(2)
-    left.metric("Held by the Armenian side", f"{km2['armenian']:,.0f} km²")
-    right.metric("Held by Azerbaijan", f"{km2['azerbaijani']:,.0f} km²")
+    snap = state.snapshot
+    km2 = snap.control_km2
+    left, right, beyond = st.columns(3)
+    left.metric("Held by the Armenian side", f"{km2['armenian']:,.0f} km²",
+                help="Of the contested area (the former oblast and the area held 1994–2020)")
+    right.metric("Held by Azerbaijan", f"{km2['azerbaijani']:,.0f} km²",
+                 help=f"Of the contested area; {snap.disputed_km2:,.0f} km² under a disputed "
+                      "claim on this date (counted with the side that holds them)")
+    beyond.metric("Inside Armenia, held by Azerbaijani forces",
+                  f"{snap.inside_armenia_km2:,.0f} km²",
+                  help="Apart from the contested area: schematic areas sized to the figures "
+                       "Armenian officials gave; Azerbaijan says the border is undelimited")
 
 
 def time_buttons(timeline: Timeline) -> None:
@@ -380,6 +389,11 @@ def charts_section(bundle: Bundle, date: dt.date) -> None:
     specs = _chart_specs(bundle.timeline.dataset.version, bundle.timeline)
     st.markdown("**Area held by each side** (km² of the contested area; dashed: shown date)")
     st.vega_lite_chart(charts.with_marker(specs["control"], "date", date), width="stretch")
+    st.markdown("**Inside Armenia: area held by Azerbaijani forces** (km², schematic areas "
+                "sized to figures Armenian officials gave; Azerbaijan holds that these are its "
+                "own lands on an undelimited border)")
+    st.vega_lite_chart(charts.with_marker(specs["inside_armenia"], "date", date),
+                       width="stretch")
     st.markdown("**Events per month, by kind**")
     st.vega_lite_chart(charts.with_marker(specs["events"], "month", date), width="stretch")
 
