@@ -22,7 +22,7 @@ from shapely.geometry import mapping
 
 from dashboard.engine import State, Timeline
 from dashboard.model import TIMELINE_START, AreaKind, Place, PlaceKind, Presence, RouteKind
-from dashboard.views.assets import LEAFLET_CSS, LEAFLET_JS
+from dashboard.views.assets import LEAFLET_CSS, LEAFLET_JS, publish_web
 
 #: Toggleable layers, in drawing order (lowest first).
 LAYERS: dict[str, str] = {
@@ -361,7 +361,7 @@ def safe_json(doc: Any) -> str:
 
 
 class _BaseLayers(MacroElement):
-    """Fetches the geometry and states files and defines ``window.kbApplyState``.
+    """Creates the shared map (``dashboard/web/kbmap.js``) and makes it follow the page.
 
     The map shows the date on the page's date slider as soon as the slider moves (it
     watches the slider in the parent page, same origin), from the states file: a step
@@ -375,13 +375,9 @@ class _BaseLayers(MacroElement):
   var map = {{ this._parent.get_name() }};
   if (map.attributionControl) {
     map.attributionControl.setPrefix("Leaflet");
-    map.attributionControl.addAttribution(
-      "Natural Earth · GeoNames (CC BY 4.0)");
+    map.attributionControl.addAttribution("Natural Earth · GeoNames (CC BY 4.0)");
   }
-  var STYLES = {{ this.styles_json }}, SLIDER_LABEL = {{ this.slider_label_json }};
-  var PATTERNS = {{ this.patterns_json }}, LABEL_ZOOM = {{ this.label_zoom }};
-  var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
-  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
+  var SLIDER_LABEL = {{ this.slider_label_json }};
   function getJSON(url) {
     // Synchronous on purpose: the layers must exist before st_folium binds click handlers.
     var request = new XMLHttpRequest();
@@ -389,73 +385,12 @@ class _BaseLayers(MacroElement):
     request.send(null);
     return JSON.parse(request.responseText);
   }
-  var layers = {}, labels = {}, permanent = {}, layerOf = {};
-  function tip(uid, naming) {
-    var l = labels[uid];
-    return '<span class="kb-label">' + esc(l[naming] || l.both) +
-      '</span><span hidden>[[' + uid + ']]</span>';
-  }
-  L.geoJSON(getJSON({{ this.geometry_url_json }}), {
-    pointToLayer: function (f, latlng) { return L.circleMarker(latlng, STYLES.hidden); },
-    style: function () { return STYLES.hidden; },
-    onEachFeature: function (f, layer) {
-      var p = f.properties, fixed = p.permanent || p.zoomLabel;
-      layers[p.uid] = layer; permanent[p.uid] = fixed; layerOf[p.uid] = p.layer;
-      labels[p.uid] = {both: p.label_both, hy: p.label_hy, az: p.label_az};
-      layer.bindTooltip(tip(p.uid, "both"), {
-        permanent: fixed, direction: fixed ? "right" : "auto",
-        sticky: !fixed && f.geometry.type !== "Point",
-        className: p.permanent ? "kb-town" : p.zoomLabel ? "kb-town kb-village" : "kb-tip",
-        opacity: 0.9});
-      layer.on("click", reportClickNow);
-    }
-  }).addTo(map);
-
-  // Hatch patterns for disputed claims, in the SVG that draws the areas.
-  (function addPatterns() {
-    var svg = map.getPanes().overlayPane.querySelector("svg"), NS = "http://www.w3.org/2000/svg";
-    if (!svg) { return; }
-    var defs = document.createElementNS(NS, "defs");
-    function rect(width, fill) {
-      var r = document.createElementNS(NS, "rect");
-      r.setAttribute("width", width); r.setAttribute("height", "8"); r.setAttribute("fill", fill);
-      return r;
-    }
-    Object.keys(PATTERNS).forEach(function (id) {
-      var pattern = document.createElementNS(NS, "pattern");
-      pattern.setAttribute("id", id);
-      pattern.setAttribute("patternUnits", "userSpaceOnUse");
-      pattern.setAttribute("width", "8"); pattern.setAttribute("height", "8");
-      pattern.setAttribute("patternTransform", "rotate(45)");
-      pattern.appendChild(rect("8", PATTERNS[id][0]));
-      pattern.appendChild(rect("3", PATTERNS[id][1]));
-      defs.appendChild(pattern);
-    });
-    svg.insertBefore(defs, svg.firstChild);
-  })();
-  // Village names only when zoomed in: hundreds of labels would bury the map.
-  function zoomClass() {
-    map.getContainer().classList.toggle("kb-far", map.getZoom() < LABEL_ZOOM);
-  }
-  map.on("zoomend", zoomClass);
-  zoomClass();
-
-  // The states file as one full table per entry date (entries hold differences).
-  var entries = [], running = {};
-  getJSON({{ this.states_url_json }}).entries.forEach(function (e) {
-    Object.keys(e.keys).forEach(function (uid) { running[uid] = e.keys[uid]; });
-    var changed = {};
-    e.changed.forEach(function (uid) { changed[uid] = true; });
-    entries.push({date: e.date, keys: Object.assign({}, running), changed: changed});
-  });
-  function entryAt(date) {  // the last entry on or before date (ISO dates sort as text)
-    var lo = 0, hi = entries.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (entries[mid].date <= date) { lo = mid; } else { hi = mid - 1; }
-    }
-    return entries[lo];
-  }
+  var kb = new KBMap(map, {
+    geometry: getJSON({{ this.geometry_url_json }}), states: getJSON({{ this.states_url_json }}),
+    styles: {{ this.styles_json }}, patterns: {{ this.patterns_json }},
+    labelZoom: {{ this.label_zoom }}, legend: {{ this.legend_json }},
+    modelNote: {{ this.model_note_json }}, legendClosed: true,
+    onClick: reportClickNow});
 
   function sliderDate() {  // the date slider's value (microseconds since 1970, UTC)
     try {
@@ -466,47 +401,10 @@ class _BaseLayers(MacroElement):
     } catch (err) { return null; }  // not same origin, or no parent page
   }
 
-  // The map's own date, in a corner: it moves with the slider before the page's header
-  // does, and it is in every screenshot of the map.
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"];
-  var stamp = L.control({position: "bottomleft"});
-  stamp.onAdd = function () { return L.DomUtil.create("div", "kb-date"); };
-  stamp.addTo(map);
-  function longDate(iso) {
-    var p = iso.split("-");
-    return Number(p[2]) + " " + MONTHS[Number(p[1]) - 1] + " " + p[0];
-  }
-
-  var view = null, shownKey = {}, shownChanged = {}, shownNaming = null;
-  // Touch only what differs from what is shown: a step restyles a handful of features.
+  var view = null;
   function draw() {
-    if (!view) { return; }
-    var date = sliderDate() || view.date, entry = entryAt(date), on = {};
-    view.layers.forEach(function (name) { on[name] = true; });
-    var renamed = view.naming !== shownNaming;
-    Object.keys(layers).forEach(function (uid) {
-      var layer = layers[uid], key = on[layerOf[uid]] ? entry.keys[uid] || null : null;
-      var hot = !!(key && entry.changed[uid]);
-      if (key !== shownKey[uid] || hot !== !!shownChanged[uid]) {
-        var style = Object.assign({}, STYLES.hidden, key ? STYLES[key] : {});
-        if (hot) { Object.assign(style, STYLES["changed-" + uid.split(":")[0]]); }
-        layer.setStyle(style);
-        if (style.radius && layer.setRadius) { layer.setRadius(style.radius); }
-        var el = layer.getElement && layer.getElement();
-        if (el) {
-          el.style.display = key ? "" : "none";
-          el.setAttribute("data-uid", uid);
-          el.setAttribute("data-kb-style", key || "hidden");
-        }
-        if (permanent[uid]) { if (key) { layer.openTooltip(); } else { layer.closeTooltip(); } }
-        shownKey[uid] = key; shownChanged[uid] = hot;
-      }
-      if (renamed) { layer.setTooltipContent(tip(uid, view.naming)); }
-    });
-    shownNaming = view.naming;
-    map.getContainer().dataset.kbDate = date;
-    stamp.getContainer().textContent = longDate(date);
+    if (view) { kb.show({date: sliderDate() || view.date, layers: view.layers,
+                         naming: view.naming}); }
   }
 
   // st_folium reports a click after a fixed 250 ms pause (it debounces every map event).
@@ -551,6 +449,8 @@ class _BaseLayers(MacroElement):
         self.slider_label_json = safe_json(slider_label)
         self.styles_json = safe_json(STYLES)
         self.patterns_json = safe_json(PATTERNS)
+        self.legend_json = safe_json([list(item) for item in LEGEND])
+        self.model_note_json = safe_json(MODEL_NOTE)
         self.label_zoom = LABEL_ZOOM
 
 
@@ -577,17 +477,6 @@ MAP_BOUNDS = ((38.8, 44.9), (41.2, 47.6))
 #: Village labels appear from this zoom level on.
 LABEL_ZOOM = 11
 #: Small, quiet labels: the map is about areas, names must not hide them.
-LABEL_CSS = (
-    ".leaflet-tooltip.kb-town{background:rgba(255,255,255,.75);border:0;box-shadow:none;"
-    "padding:0 3px;font:11px/1.3 system-ui,sans-serif;color:#222}"
-    ".leaflet-tooltip.kb-town:before{display:none}"
-    ".leaflet-tooltip.kb-tip{font:12px/1.3 system-ui,sans-serif}"
-    ".leaflet-container{background:#dfe8ee}"
-    ".leaflet-control-attribution{font:10px/1.4 system-ui,sans-serif}"
-    ".kb-far .kb-village{display:none}"
-    ".kb-date{background:rgba(255,255,255,.85);padding:2px 6px;border-radius:3px;"
-    "font:600 13px/1.4 system-ui,sans-serif;color:#222}"
-)
 MAP_ZOOM = 8
 
 
@@ -600,9 +489,8 @@ def build_map(geometry_url: str, states_url: str, slider_label: str,
     fmap = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, min_zoom=6,
                       max_zoom=13, control_scale=True, keyboard=False)
     # Serve Leaflet from the app itself; folium's default list points at CDNs.
-    fmap.default_js = [("leaflet", LEAFLET_JS)]
-    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
-    fmap.get_root().header.add_child(folium.Element(f"<style>{LABEL_CSS}</style>"))
+    fmap.default_js = [("leaflet", LEAFLET_JS), ("kbmap", publish_web("kbmap.js"))]
+    fmap.default_css = [("leaflet_css", LEAFLET_CSS), ("kbmap_css", publish_web("kbmap.css"))]
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (web, optional)").add_to(fmap)
     fmap.add_child(_BaseLayers(geometry_url, states_url, slider_label))
