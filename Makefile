@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint validate geodata figures screenshot bench bench-quick load clean
+.PHONY: help run test lint validate geodata figures screenshot bench bench-quick load site clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -39,6 +39,9 @@ figures: $(STAMP)  ## redraw docs/control-stages.png from the data
 
 screenshot: $(STAMP)  ## redraw docs/dashboard.png (the README's picture) in headless chromium
 	PYTHONPATH=. $(PY) scripts/screenshot.py docs/dashboard.png
+
+site: $(STAMP)  ## publish the static reader's edition into site/ (serve it with any static server)
+	$(PY) -m dashboard publish site
 
 bench: $(STAMP)  ## run the benchmarks (< 10 min); writes bench/results.json and bench/RESULTS.md
 	bash scripts/ensure-chromium

@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--format", choices=("json", "csv"), default="json")
     claims = command("claims", "the settlement claims with denials and confirmations")
     claims.add_argument("--place", help="only claims naming this settlement id")
+    publish = command("publish", "write the static, versioned reader's edition into DIR")
+    publish.add_argument("dir", type=Path, help="the site folder (created if missing)")
     timeline = command("timeline", "one row per change date with km² per side")
     timeline.add_argument("--format", choices=("csv", "json"), default="csv")
     return parser
@@ -106,6 +108,15 @@ def run(argv: list[str], out=sys.stdout) -> int:
             out.write("\n")
         else:
             out.write(export.events_csv(records))
+    elif args.command == "publish":
+        from dashboard.views.publish import PublishError
+        from dashboard.views.publish import publish as write_site
+        try:
+            folder = write_site(timeline, args.dir)
+        except PublishError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"published data version {dataset.version} to {folder}; "
+              f"{args.dir / 'index.html'} points at it", file=out)
     elif args.command == "claims":
         if args.place and args.place not in dataset.places:
             raise UsageError(f"unknown place id {args.place!r}: expected a settlement id "

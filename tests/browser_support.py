@@ -99,3 +99,26 @@ def block_external(route, allowed_prefix: str) -> None:
         route.continue_()
     else:
         route.abort()
+
+
+@contextlib.contextmanager
+def static_server(root: Path) -> Iterator[str]:
+    """A plain static file server (``python -m http.server``) on a free port: no Python of
+    the project runs while the published folder is read."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(root)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(url + "/", timeout=2):  # noqa: S310
+                    break
+            time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -427,6 +427,7 @@ class _BaseLayers(MacroElement):
     }, 0);
   }
 
+  window.kbMap = kb;  // for tests: the shared map object of this frame
   window.kbApplyState = function (message) { view = message; draw(); };
   // One observer per frame: a re-rendered map replaces the previous one's.
   if (window.kbObserver) { window.kbObserver.disconnect(); }
