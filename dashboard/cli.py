@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("--place", help="only claims naming this settlement id")
     publish = command("publish", "write the static, versioned reader's edition into DIR")
     publish.add_argument("dir", type=Path, help="the site folder (created if missing)")
+    publish.add_argument("--no-pictures", action="store_true",
+                         help="skip the PNG of every change date (faster)")
     timeline = command("timeline", "one row per change date with km² per side")
     timeline.add_argument("--format", choices=("csv", "json"), default="csv")
     return parser
@@ -112,7 +114,7 @@ def run(argv: list[str], out=sys.stdout) -> int:
         from dashboard.views.publish import PublishError
         from dashboard.views.publish import publish as write_site
         try:
-            folder = write_site(timeline, args.dir)
+            folder = write_site(timeline, args.dir, pictures=not args.no_pictures)
         except PublishError as exc:
             raise UsageError(str(exc)) from None
         print(f"published data version {dataset.version} to {folder}; "

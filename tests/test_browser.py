@@ -141,6 +141,20 @@ def test_every_step_draws_the_engines_styles(page, server, timeline):
     assert drawn == engine_styles(timeline, "2023-09-21", drawn)
 
 
+def test_the_explorers_map_draws_the_engines_styles_on_every_change_date(page, server,
+                                                                       timeline):
+    """The shared map object of the explorer's frame, driven date by date (the published
+    edition's test does the same on its page: both editions draw the same styles)."""
+    open_map(page, server, "?date=2020-09-01", "2020-09-01")
+    frame = map_frame(page)
+    dates = [d for d in timeline.change_dates if d >= dt.date(2020, 9, 1)]
+    for date in dates:
+        frame.evaluate("d => kbMap.show({date: d, layers: Object.keys(kbMap.layerOf).length ? "
+                       "kbMap.view.layers : [], naming: 'both'})", date.isoformat())
+        drawn = drawn_styles(page)
+        assert drawn == engine_styles(timeline, date.isoformat(), drawn), date
+
+
 def test_the_map_follows_the_slider_before_the_server_answers(page, server):
     """Hold every server message: the map still shows the new date, from the states file."""
     held, hold, routes = [], {"on": False}, []

@@ -52,14 +52,14 @@ def test_publish_writes_a_versioned_self_contained_folder(site, timeline):
 
 def test_the_cli_publishes_and_a_second_data_version_keeps_the_first(tmp_path, data_copy):
     out = tmp_path / "site"
-    done = run_cli("publish", str(out), "--data-dir", str(data_copy))
+    done = run_cli("publish", str(out), "--data-dir", str(data_copy), "--no-pictures")
     assert done.returncode == 0, done.stderr
     first = json.loads((out / "versions.json").read_text())["newest"]
     path = data_copy / "events/timeline/2020.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "Trilateral statement ends the war", "Trilateral statement ends the 44-day war", 1),
         encoding="utf-8")
-    done = run_cli("publish", str(out), "--data-dir", str(data_copy))
+    done = run_cli("publish", str(out), "--data-dir", str(data_copy), "--no-pictures")
     assert done.returncode == 0, done.stderr
     doc = json.loads((out / "versions.json").read_text())
     assert doc["newest"] != first and set(doc["versions"]) == {first, doc["newest"]}
@@ -69,16 +69,17 @@ def test_the_cli_publishes_and_a_second_data_version_keeps_the_first(tmp_path, d
 
 def test_a_failed_publish_leaves_the_site_as_it_was(tmp_path, timeline, monkeypatch):
     out = tmp_path / "site"
-    pub.publish(timeline, out)
+    pub.publish(timeline, out, pictures=False)
     before = _digest(out)
 
     def broken(folder, timeline):
         (folder / "data").mkdir(parents=True)
         (folder / "data" / "half.json").write_text("{")
         raise OSError("disk full (simulated)")
-    monkeypatch.setattr(pub, "_write_version", broken)
+    monkeypatch.setattr(pub, "_write_version", lambda folder, timeline, pictures: broken(
+        folder, timeline))
     with pytest.raises(pub.PublishError, match="disk full"):
-        pub.publish(timeline, out)
+        pub.publish(timeline, out, pictures=False)
     assert _digest(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
@@ -234,7 +235,7 @@ def test_hostile_text_stays_text_in_the_published_page(browser, tmp_path):
     root = make_hostile_dataset(tmp_path / "data")
     timeline = Timeline(load_dataset(root))
     out = tmp_path / "site"
-    pub.publish(timeline, out)
+    pub.publish(timeline, out, pictures=False)
     with static_server(out) as url:
         page = browser.new_page()
         page.on("dialog", lambda d: d.dismiss())
@@ -248,6 +249,18 @@ def test_hostile_text_stays_text_in_the_published_page(browser, tmp_path):
         hrefs = page.evaluate("[...document.querySelectorAll('#kb-details a')].map(a => a.href)")
         assert all(h.startswith(("http://", "https://")) for h in hrefs)
         page.close()
+
+
+def test_a_picture_for_every_change_date_and_key_moment(site, timeline, page, served):
+    folder = site / "v" / timeline.dataset.version / "png"
+    wanted = {d.isoformat() for d in pub.picture_dates(timeline)}
+    assert {p.stem for p in folder.glob("*.png")} == wanted
+    assert all((folder / f"{d}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for d in wanted)
+    open_site(page, served, "?date=2022-12-20")
+    href = page.locator("#kb-picture").get_attribute("href")
+    assert href.startswith("png/") and href[4:14] <= "2022-12-20"
+    reply = page.request.get(page.url.split("?")[0] + href)
+    assert reply.status == 200 and reply.headers["content-type"] == "image/png"
 
 
 def test_dates_in_the_timeline_doc_are_the_change_dates(timeline):

@@ -52,7 +52,15 @@ def _entry_dates(timeline: Timeline) -> list[dt.date]:
                               if TIMELINE_START < d <= TIMELINE_END)]
 
 
-def timeline_doc(timeline: Timeline) -> dict[str, Any]:
+def picture_dates(timeline: Timeline) -> dict[dt.date, str | None]:
+    """Every change date on the slider and every key moment, with the moment's title."""
+    dates: dict[dt.date, str | None] = dict.fromkeys(_entry_dates(timeline))
+    for label, date in key_moments(timeline.dataset):
+        dates[date] = label
+    return dates
+
+
+def timeline_doc(timeline: Timeline, pictures: bool = True) -> dict[str, Any]:
     """What the page needs at once: dates, km² per change date, key moments, defaults."""
     entries = []
     for date in _entry_dates(timeline):
@@ -79,6 +87,7 @@ def timeline_doc(timeline: Timeline) -> dict[str, Any]:
         "legend": [list(item) for item in mapview.LEGEND], "model_note": mapview.MODEL_NOTE,
         "label_zoom": mapview.LABEL_ZOOM,
         "bounds": [list(mapview.MAP_BOUNDS[0]), list(mapview.MAP_BOUNDS[1])],
+        "pictures": sorted(d.isoformat() for d in picture_dates(timeline)) if pictures else [],
     }
 
 
@@ -156,12 +165,12 @@ def details_doc(timeline: Timeline) -> dict[str, Any]:
     return {"features": features, "events": events}
 
 
-def site_files(timeline: Timeline) -> dict[str, str]:
-    """Every file of one version, by relative path (text only; Leaflet is copied apart)."""
+def site_files(timeline: Timeline, pictures: bool = True) -> dict[str, str]:
+    """Every text file of one version, by relative path (Leaflet and PNGs are apart)."""
     files = {f"data/{name}.json": _json(doc) for name, doc in (
         ("geometry", mapview.base_features(timeline)),
         ("states", mapview.style_table(timeline)),
-        ("timeline", timeline_doc(timeline)),
+        ("timeline", timeline_doc(timeline, pictures)),
         ("text", text_doc(timeline)),
         ("details", details_doc(timeline)),
     )}
@@ -172,13 +181,16 @@ def site_files(timeline: Timeline) -> dict[str, str]:
     return files
 
 
-def _write_version(folder: Path, timeline: Timeline) -> None:
-    for rel, text in site_files(timeline).items():
+def _write_version(folder: Path, timeline: Timeline, pictures: bool = True) -> None:
+    for rel, text in site_files(timeline, pictures).items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     leaflet = folder / "leaflet"
     shutil.copytree(Path(xstatic_leaflet.BASE_DIR), leaflet)
+    if pictures:
+        from dashboard.views.pictures import write_pictures  # matplotlib only when asked
+        write_pictures(timeline, folder / "png", picture_dates(timeline))
 
 
 def _root_index(version: str, versions: list[str]) -> str:
@@ -188,14 +200,15 @@ def _root_index(version: str, versions: list[str]) -> str:
         "{{TARGET}}", target).replace("{{VERSIONS}}", ", ".join(versions))
 
 
-def publish(timeline: Timeline, out: Path) -> Path:
-    """Write (or rewrite) this data version under ``out/v/`` and point ``out`` at it."""
+def publish(timeline: Timeline, out: Path, pictures: bool = True) -> Path:
+    """Write (or rewrite) this data version under ``out/v/`` and point ``out`` at it;
+    ``pictures``: also a PNG for every change date and key moment (about 40 s)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     version = timeline.dataset.version
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        _write_version(staging / version, timeline)
+        _write_version(staging / version, timeline, pictures)
         (out / "v").mkdir(exist_ok=True)
         final = out / "v" / version
         old = None

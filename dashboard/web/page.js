@@ -187,6 +187,9 @@
       $("kb-embed-code").value = '<iframe data-karabakh-map src="' + here + "?" + q.toString() +
         '" title="Map: Nagorno-Karabakh 2020–2024" style="width:100%;height:600px;border:0" loading="lazy"></iframe>\n' +
         '<script src="' + new URL("../../embed.js", here).href + '"></' + 'script>';
+      var pic = T.pictures.filter(function (x) { return x <= view.date; }).pop();
+      $("kb-picture-line").hidden = !pic;
+      if (pic) { $("kb-picture").setAttribute("href", "png/" + pic + ".png"); }
       if (embed && window.parent !== window) {
         window.parent.postMessage({karabakhMapHeight: document.documentElement.scrollHeight}, "*");
       }
