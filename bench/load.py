@@ -22,7 +22,7 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from bench.run import START, RssSampler, Session, rss_mb
+from bench.run import START, RssSampler, Session, rss_mb, zoom_on_the_towns
 from dashboard.config import REPO_ROOT
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, StreamlitServer
 
@@ -85,6 +85,7 @@ def run(sessions: int, minutes: float, out_dir: Path) -> dict:
                             _catch_up(tab, date)
                     if rounds % CLICK_EVERY == 0:
                         for i, tab in enumerate(tabs):
+                            zoom_on_the_towns(tab.page)
                             place = PLACES[(rounds // CLICK_EVERY + i) % len(PLACES)]
                             tab.page.frame_locator(MAP_FRAME).locator(
                                 f'[data-uid="place:{place}"]').click(timeout=60_000)

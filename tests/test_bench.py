@@ -42,7 +42,10 @@ def test_quick_benchmark_produces_every_figure(tmp_path):
         assert results["rapid_scrub_page_settled_ms"][app]["median"] > 0
     assert results["scale"]["page_settled_ms"]["n"] == results["scale"]["step_ms"]["n"] > 0
     assert results["scale"]["peak_rss_mb"] > 0 and results["soak"]["rss_mb_samples"]
-    assert len(results["targets"]) == 10
+    published = results["published"]
+    assert published["first_map_ms"] > 0 and published["first_view_bytes"] > 0
+    assert published["load"]["requests"] == published["load"]["clients"] * 10
+    assert len(results["targets"]) == 13
     table = (tmp_path / "RESULTS.md").read_text()
     assert all(t["figure"] in table for t in results["targets"])
 
