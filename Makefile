@@ -37,8 +37,10 @@ geodata: $(STAMP)  ## rebuild the derived GeoJSON from Natural Earth (needs apt-
 figures: $(STAMP)  ## redraw docs/control-stages.png from the data
 	$(PY) -m dashboard.views.figure docs/control-stages.png
 
-screenshot: $(STAMP)  ## redraw docs/dashboard.png (the README's picture) in headless chromium
+screenshot: $(STAMP)  ## redraw the README's pictures (docs/*.png) in headless chromium
 	PYTHONPATH=. $(PY) scripts/screenshot.py docs/dashboard.png
+	PYTHONPATH=. $(PY) scripts/screenshot.py docs/explorer-laptop.png "?date=2020-10-10&place=place:hadrut" 1440x900
+	PYTHONPATH=. $(PY) scripts/screenshot.py docs/explorer-phone.png "?date=2022-09-20" 390x844
 
 site: $(STAMP)  ## publish the static reader's edition into site/ (serve it with any static server)
 	$(PY) -m dashboard publish site

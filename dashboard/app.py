@@ -10,7 +10,7 @@ st.set_page_config(page_title="Karabakh 2020–2024 map", page_icon="🗺️", l
 bundle = page.load_or_stop()
 # 2. The view a shared link asks for, with a notice for anything that fell back.
 page.init_view(bundle.timeline)
-st.markdown("## Nagorno-Karabakh 2020–2024: control, peacekeepers and corridors")
+page.compact_title("Nagorno-Karabakh 2020–2024: control, peacekeepers and corridors")
 page.notices()
 # 3. Display options: naming convention, layers, optional web basemap.
 page.sidebar(bundle)

@@ -1,6 +1,7 @@
 """Save docs/dashboard.png: the app in headless Chromium, offline, on a chosen view.
 
-Usage: python scripts/screenshot.py [OUT] [QUERY]   (default: the blockade, Shusha selected)
+Usage: python scripts/screenshot.py [OUT] [QUERY] [WIDTHxHEIGHT]
+(default: the blockade, the corridor selected, 1440x1200)
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, block_exte
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT / "docs" / "dashboard.png"
     query = sys.argv[2] if len(sys.argv) > 2 else "?date=2022-12-20&place=route:lachin-corridor"
+    width, height = (int(x) for x in (sys.argv[3] if len(sys.argv) > 3 else "1440x1200")
+                     .split("x"))
     log = Path(tempfile.mkstemp(suffix=".log")[1])
     with running_server(log) as server, sync_playwright() as play:
         browser = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1200})
+        page = browser.new_page(viewport={"width": width, "height": height})
         page.route("**/*", lambda route: block_external(route, server.url))
         page.goto(f"{server.url}/{query}")
         page.frame_locator(MAP_FRAME).locator(".leaflet-container[data-kb-date]").wait_for(

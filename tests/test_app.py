@@ -21,7 +21,10 @@ def _texts(at: AppTest) -> str:
 
 
 def _metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    """The km² the compact header gives after ``label`` (``Held by … **N km²**``)."""
+    import re
+    text = next(m.value for m in at.markdown if label in m.value)
+    return re.search(re.escape(label) + r" \*\*([\d,]+ km²)\*\*", text).group(1)
 
 
 @pytest.fixture

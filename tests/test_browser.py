@@ -290,3 +290,45 @@ def test_garbage_links_fall_back_with_a_notice(page, server, query):
     page.get_by_text("used the default", exact=False).or_(
         page.get_by_text("is not", exact=False)).first.wait_for(timeout=30_000)
     assert page.dialogs == []
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1440, 900, "laptop"),
+                                                       (390, 844, "phone")])
+def test_the_map_and_the_date_control_come_first(browser, server, width, height, name):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.route("**/*", lambda route: block_external(route, server.url))
+    page.goto(f"{server.url}/?date=2020-10-20")
+    page.frame_locator(MAP_FRAME).locator(".leaflet-container[data-kb-date]").wait_for(
+        timeout=60_000)
+    map_box = page.locator(MAP_FRAME).bounding_box()
+    slider = page.locator(SLIDER).first.bounding_box()
+    if name == "laptop":  # the map starts in the upper half, the date control just above
+        assert map_box["y"] < height / 2
+        assert 0 < map_box["y"] - (slider["y"] + slider["height"]) < 120
+    else:  # the map and the date control share the first screen
+        assert slider["y"] + slider["height"] < map_box["y"] < height - 200
+    frame = page.frame_locator(MAP_FRAME)
+    assert frame.locator(".leaflet-container .kb-legend").count() == 1  # legend in the map
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"explorer-{name}.png"))
+    context.close()
+
+
+def test_the_place_box_opens_a_place_by_keyboard_alone(page, server):
+    open_map(page, server, "?date=2021-01-01", "2021-01-01")
+    box = page.get_by_role("combobox", name="Find a place, area or route")
+    box.focus()
+    page.keyboard.type("Shushi")
+    page.keyboard.press("Enter")
+    page.locator("h4").filter(has_text="Shushi / Shusha").wait_for(timeout=30_000)
+    assert page.get_by_text("event(s)", exact=False).count() >= 1
+    assert "place=shusha" in page.url
+
+
+def test_a_link_made_on_older_data_says_so_and_still_opens(page, server, dataset):
+    open_map(page, server, "?date=2022-12-20&v=000000000000", "2022-12-20")
+    notice = page.get_by_text("data version '000000000000'", exact=False)
+    notice.first.wait_for(timeout=30_000)
+    assert dataset.version in notice.first.inner_text()
+    assert f"v={dataset.version}" in page.url

@@ -488,7 +488,7 @@ def build_map(geometry_url: str, states_url: str, slider_label: str,
     # the page scroll a partly visible map between press and release, so the click lands
     # on another feature. The slider and buttons are the keyboard controls.
     fmap = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, min_zoom=6,
-                      max_zoom=13, control_scale=True, keyboard=False)
+                      max_zoom=13, control_scale=True, keyboard=False, zoom_snap=0.25)
     # Serve Leaflet from the app itself; folium's default list points at CDNs.
     fmap.default_js = [("leaflet", LEAFLET_JS), ("kbmap", publish_web("kbmap.js"))]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS), ("kbmap_css", publish_web("kbmap.css"))]

@@ -23,11 +23,12 @@ from dashboard.load import DataError
 from dashboard.model import TIMELINE_END, TIMELINE_START, Claim, Event
 from dashboard.views import mapview, urlstate
 from dashboard.views.bundle import Bundle, fingerprint, prepare
-from dashboard.views.mapview import LAYERS, LEGEND, MODEL_NOTE, NAMINGS, PATTERNS, STYLES
+from dashboard.views.mapview import LAYERS, NAMINGS
 from dashboard.views.moments import key_moments
 from dashboard.views.text import md_link, md_text
 
 PLAY_INTERVAL_S = 1.5
+MAP_HEIGHT = 540
 #: The date slider's label; the map finds the slider by it to follow it in the browser.
 DATE_LABEL = "Date"
 PRESENCE_WORDS = {
@@ -83,7 +84,8 @@ def init_view(timeline: Timeline) -> None:
     if st.session_state.get("initialised"):
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    view, notices = urlstate.parse_query(params, lambda uid: _record(timeline, uid) is not None)
+    view, notices = urlstate.parse_query(params, lambda uid: _record(timeline, uid) is not None,
+                                         version=timeline.dataset.version)
     st.session_state.update(
         initialised=True, date=view.date, selected=view.selected, naming=view.naming,
         layers=sorted(view.layers, key=list(LAYERS).index), basemap=view.basemap,
@@ -95,6 +97,16 @@ def current_view() -> urlstate.ViewState:
     s = st.session_state
     return urlstate.ViewState(date=s.date, selected=s.selected, naming=s.naming,
                               layers=frozenset(s.layers), basemap=s.basemap)
+
+
+#: Project-authored CSS only: less empty space above the title, so the map starts high.
+PAGE_CSS = ("<style>.block-container{padding-top:2.2rem;padding-bottom:1rem}"
+            "h1,h2,h3,h4{margin-top:0!important}</style>")
+
+
+def compact_title(text: str) -> None:
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    st.markdown(f"##### {text}")
 
 
 def notices() -> None:
@@ -109,17 +121,16 @@ def sidebar(bundle: Bundle) -> None:
         st.radio("Place names", list(NAMINGS), format_func=NAMINGS.get, key="naming")
         st.multiselect("Layers", list(LAYERS), format_func=LAYERS.get, key="layers")
         st.toggle("Web basemap (needs internet; optional)", key="basemap")
-        st.markdown("**Legend**")
-        legend()
+        st.caption("The legend is inside the map (top right).")
         st.caption(f"Data version `{bundle.timeline.dataset.version}` · "
                    f"{md_text(bundle.timeline.dataset.summary())}")
 
 
 # 4. The explorer: time control, map, details (one fragment) -------------------------------
 def explorer(bundle: Bundle) -> None:
-    time_buttons(bundle.timeline)
     run_every = PLAY_INTERVAL_S if st.session_state.get("playing") else None
     st.fragment(run_every=run_every)(_explorer_body)()
+    time_buttons(bundle.timeline)
 
 
 def _set_date(value: dt.date) -> None:
@@ -162,16 +173,23 @@ def _explorer_body() -> None:
     # Filled last, shown first: the map's message leaves the server before the header's.
     head = st.container()
     # Lazy tabs: only the open tab runs, so a slider step on the map sends no chart.
-    map_tab, charts_tab, export_tab = st.tabs(["Map", "Charts", "Export & cite"],
-                                              key="tab", on_change="rerun")
+    map_tab, text_tab, events_tab, charts_tab, export_tab = st.tabs(
+        ["Map", "Text version", "Events table", "Charts", "Export & cite"],
+        key="tab", on_change="rerun")
     if map_tab.open:
         with map_tab:
-            map_col, side_col = st.columns([3, 2], gap="medium")
+            map_col, side_col = st.columns([3, 2], gap="small")
             with map_col:
                 map_panel(bundle, state)
-                st.caption("Colours and line styles: see the legend in the sidebar.")
             with side_col:
+                place_finder(timeline)
                 details_panel(timeline, state, st.session_state.selected)
+    if text_tab.open:
+        with text_tab:
+            text_version(timeline, state)
+    if events_tab.open:
+        with events_tab:
+            events_table(timeline, state)
     if charts_tab.open:
         with charts_tab:
             charts_section(bundle, state.date)
@@ -182,28 +200,24 @@ def _explorer_body() -> None:
         header(timeline, state)
         st.slider(DATE_LABEL, min_value=TIMELINE_START, max_value=TIMELINE_END,
                   step=dt.timedelta(days=1), format="YYYY-MM-DD", key="date",
+                  label_visibility="collapsed",
                   help="Drag, or focus the slider and use the arrow keys (one day per press).")
-    st.query_params.from_dict(urlstate.to_query(current_view()))
+    st.query_params.from_dict(urlstate.to_query(current_view(), timeline.dataset.version))
 
 
 def header(timeline: Timeline, state: State) -> None:
-    """The shown date, the latest event and the km² per side (few elements: sent per step)."""
+    """The shown date, the km² per side and the latest event, compact (one element)."""
     latest = state.latest_event
-    latest_text = (f"Latest event: **{md_text(latest.title)}** ({latest.date:%d %b %Y}) · "
-                   f"{state.events_so_far} events so far" if latest else "No event yet")
-    st.markdown(f"### {state.date:%d %B %Y}\n{latest_text}")
     snap = state.snapshot
     km2 = snap.control_km2
-    left, right, beyond = st.columns(3)
-    left.metric("Held by the Armenian side", f"{km2['armenian']:,.0f} km²",
-                help="Of the contested area (the former oblast and the area held 1994–2020)")
-    right.metric("Held by Azerbaijan", f"{km2['azerbaijani']:,.0f} km²",
-                 help=f"Of the contested area; {snap.disputed_km2:,.0f} km² under a disputed "
-                      "claim on this date (counted with the side that holds them)")
-    beyond.metric("Inside Armenia, held by Azerbaijani forces",
-                  f"{snap.inside_armenia_km2:,.0f} km²",
-                  help="Apart from the contested area: schematic areas sized to the figures "
-                       "Armenian officials gave; Azerbaijan says the border is undelimited")
+    figures = (f"Held by the Armenian side **{km2['armenian']:,.0f} km²** · "
+               f"Held by Azerbaijan **{km2['azerbaijani']:,.0f} km²**"
+               + (f" (disputed claims {snap.disputed_km2:,.0f} km²)" if snap.disputed_km2 else "")
+               + f" · Inside Armenia, held by Azerbaijani forces "
+               f"**{snap.inside_armenia_km2:,.0f} km²**")
+    latest_text = (f"Latest: {md_text(latest.title)} ({latest.date:%d %b %Y}) · "
+                   f"{state.events_so_far} events so far" if latest else "No event yet")
+    st.markdown(f"#### {state.date:%d %B %Y}\n{figures}  \n{latest_text}")
 
 
 def time_buttons(timeline: Timeline) -> None:
@@ -235,7 +249,7 @@ def map_panel(bundle: Bundle, state: State) -> None:
                              basemap=view.basemap)
     message = mapview.map_message(state.date, view.layers, view.naming)
     st_folium(
-        fmap, key="map", height=560, use_container_width=True,
+        fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
         feature_group_to_add=mapview.state_layer(message),
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )
@@ -249,23 +263,80 @@ def map_panel(bundle: Bundle, state: State) -> None:
             st.session_state.selected = uid
 
 
-def legend() -> None:
-    items = []
-    for key, label in LEGEND:
-        style = STYLES[key]
-        colour = style.get("fillColor") if style.get("fillOpacity") else style.get("color")
-        pattern = PATTERNS.get(str(colour).removeprefix("url(#").removesuffix(")"))
-        if pattern:
-            colour = (f"repeating-linear-gradient(45deg,{pattern[1]} 0 3px,"
-                      f"{pattern[0]} 3px 8px)")
-        border = style.get("color", colour)
-        dash = "dashed" if style.get("dashArray") else "solid"
-        items.append(
-            f'<span style="display:inline-block;width:14px;height:10px;background:{colour};'
-            f'border:2px {dash} {border};margin-right:6px"></span>{label}')
-    # Static, project-authored text only: no data reaches this HTML.
-    st.markdown("<br>".join(items), unsafe_allow_html=True)
-    st.caption(MODEL_NOTE)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _finder_options(version: str, _timeline: Timeline) -> dict[str, str]:
+    """Label → uid for every place, area (cells aside) and route; both usages searchable."""
+    data, options = _timeline.dataset, {}
+    for kind, table in (("place", data.places), ("area", data.areas), ("route", data.routes)):
+        for ident, record in table.items():
+            if kind == "area" and ident.startswith("cell-"):
+                continue
+            usages = [u for u in (record.names.hy, record.names.az) if u and u not in record.name]
+            label = record.name + (f" ({', '.join(usages)})" if usages else "")
+            options[f"{label} · {kind}"] = f"{kind}:{ident}"
+    return dict(sorted(options.items(), key=lambda kv: kv[0].casefold()))
+
+
+def _pick_place(options: dict[str, str]) -> None:
+    choice = st.session_state.get("finder")
+    if choice in options:
+        st.session_state.selected = options[choice]
+
+
+def place_finder(timeline: Timeline) -> None:
+    """A searchable box: choosing a place does what a click on it does (keyboard works)."""
+    options = _finder_options(timeline.dataset.version, timeline)
+    st.selectbox("Find a place, area or route", list(options), index=None, key="finder",
+                 placeholder="Type a name in either usage: Shusha, Shushi, Khankendi …",
+                 on_change=_pick_place, args=(options,))
+
+
+def text_version(timeline: Timeline, state: State) -> None:
+    """The shown date in words: a summary sentence and a table of who holds what."""
+    from dashboard.views.publish import status_rows, summary_sentence
+    st.markdown(md_text(summary_sentence(timeline, state)))
+    rows = status_rows(timeline, state)
+    st.table([{"Kind": k, "Name": n, "Status on this date": v} for k, n, v in rows])
+
+
+def _goto_event(options: list) -> None:
+    selection = st.session_state.get("events_table", {}).get("selection", {}).get("rows", [])
+    if selection:
+        event = options[selection[0]]
+        _set_date(event.date)
+        if event.places:
+            st.session_state.selected = f"place:{event.places[0]}"
+
+
+def events_table(timeline: Timeline, state: State) -> None:
+    """Every event, searchable and filterable; a row moves the slider and selects its place."""
+    events = [e for e in timeline.events if not e.background]
+    left, mid, right = st.columns(3)
+    kinds = left.multiselect("Kind", sorted({e.kind.value for e in events}), key="ev_kinds")
+    actors = mid.multiselect("Actor", sorted({a for e in events for a in e.actors}),
+                             key="ev_actors")
+    confidence = right.multiselect("Confidence", ["high", "medium", "low"], key="ev_conf")
+    query = st.text_input("Search titles, summaries and places", key="ev_query").casefold()
+    since, until = st.slider("Dates", min_value=TIMELINE_START, max_value=TIMELINE_END,
+                             value=(TIMELINE_START, TIMELINE_END), format="YYYY-MM-DD",
+                             key="ev_dates")
+    chosen = [e for e in events
+              if (not kinds or e.kind.value in kinds)
+              and (not actors or set(actors) & set(e.actors))
+              and (not confidence or e.confidence.value in confidence)
+              and since <= e.date <= until
+              and (not query or query in f"{e.title} {e.summary} {' '.join(e.places)}".casefold())]
+    st.caption(f"{len(chosen)} of {len(events)} events. Select a row to move the slider to it "
+               "and select its place.")
+    st.dataframe(
+        [{"date": e.date.isoformat(), "kind": e.kind.value, "title": e.title,
+          "places": ", ".join(e.places), "confidence": e.confidence.value} for e in chosen],
+        key="events_table", on_select=lambda: _goto_event(chosen), selection_mode="single-row",
+        hide_index=True, width="stretch", height=420)
+    st.download_button(
+        f"Download these {len(chosen)} events (CSV)",
+        data=lambda: export.events_csv(export.event_record(timeline, e) for e in chosen),
+        file_name="karabakh-events-filtered.csv", mime="text/csv")
 
 
 def _record(timeline: Timeline, uid: str | None):
@@ -418,7 +489,7 @@ def export_section(timeline: Timeline, state: State) -> None:
 
 def cite_text(timeline: Timeline, state: State) -> str:
     base = (st.context.url or "http://localhost:8501").rstrip("/")
-    link = f"{base}/?" + urlencode(urlstate.to_query(current_view()))
+    link = f"{base}/?" + urlencode(urlstate.to_query(current_view(), timeline.dataset.version))
     cited = sorted({s for e in timeline.events_until(state.date) if e.id in
                     state.snapshot.event_ids for s in e.sources})
     publishers = sorted({timeline.dataset.sources[s].publisher for s in cited})

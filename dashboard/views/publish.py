@@ -91,39 +91,60 @@ def timeline_doc(timeline: Timeline, pictures: bool = True) -> dict[str, Any]:
     }
 
 
+def status_rows(timeline: Timeline, state, direct=None) -> list[list[str]]:
+    """Who holds what, each route's status and each presence on a date, as table rows."""
+    data, snap, date = timeline.dataset, state.snapshot, state.date
+    direct = _direct_targets(timeline) if direct is None else direct
+    rows = []
+    for area in data.areas.values():
+        if area.kind in (AreaKind.CONTROL_UNIT, AreaKind.BORDER_AREA):
+            side = snap.area_controller.get(area.id)
+            if side is None:
+                continue
+            words = SIDE_WORDS[side.value]
+            claimed = snap.area_claimed_by.get(area.id)
+            if claimed is not None:
+                words += f"; part claimed by {SIDE_WORDS[claimed.value]} (disputed)"
+            rows.append(["Area", area.name, words])
+    for route in data.routes.values():
+        status = snap.route_status.get(route.id)
+        if status is not None and (route.valid_from is None or date >= route.valid_from):
+            also = [a.value for a in snap.route_also.get(route.id, ())]
+            rows.append(["Route", route.name,
+                         " and ".join(s.replace("_", " ") for s in (status.value, *also))])
+    for table, presences in ((data.areas, snap.area_presence), (data.places, snap.place_presence)):
+        for ident, found in presences.items():
+            named = [p for p in found if ident in direct.get(p, ())]
+            if named:
+                rows.append(["Presence", table[ident].name,
+                             ", ".join(sorted(PRESENCE_WORDS[p.value] for p in named))])
+    return rows
+
+
+def summary_sentence(timeline: Timeline, state) -> str:
+    snap = state.snapshot
+    km2 = snap.control_km2
+    text = (f"On {state.date:%d %B %Y}, the Armenian side held {km2[Controller.ARMENIAN]:,.0f} "
+            f"km² and Azerbaijan {km2[Controller.AZERBAIJANI]:,.0f} km² of the contested area")
+    if snap.disputed_km2:
+        text += f" ({snap.disputed_km2:,.0f} km² under a disputed claim)"
+    if snap.inside_armenia_km2:
+        text += (f"; Azerbaijani forces held about {snap.inside_armenia_km2:,.0f} km² inside "
+                 "Armenia by Armenian officials' figures")
+    latest = state.latest_event
+    return text + "." + (f" Latest event: {latest.title} ({latest.date:%d %b %Y})."
+                         if latest else "")
+
+
 def text_doc(timeline: Timeline) -> dict[str, Any]:
     """The text version of each change date: who holds what, routes and presences."""
-    data = timeline.dataset
     direct = _direct_targets(timeline)
     out = []
     for date in _entry_dates(timeline):
-        snap = timeline.state_at(date).snapshot
-        rows = []
-        for area in data.areas.values():
-            if area.kind in (AreaKind.CONTROL_UNIT, AreaKind.BORDER_AREA):
-                side = snap.area_controller.get(area.id)
-                if side is None:
-                    continue
-                words = SIDE_WORDS[side.value]
-                claimed = snap.area_claimed_by.get(area.id)
-                if claimed is not None:
-                    words += f"; part claimed by {SIDE_WORDS[claimed.value]} (disputed)"
-                rows.append(["Area", area.name, words])
-        for route in data.routes.values():
-            status = snap.route_status.get(route.id)
-            if status is not None and (route.valid_from is None or date >= route.valid_from):
-                also = [a.value for a in snap.route_also.get(route.id, ())]
-                rows.append(["Route", route.name,
-                             " and ".join(s.replace("_", " ") for s in (status.value, *also))])
-        for kind, table, presences in (("Presence", data.areas, snap.area_presence),
-                                       ("Presence", data.places, snap.place_presence)):
-            for ident, found in presences.items():
-                named = [p for p in found if ident in direct.get(p, ())]
-                if named:
-                    rows.append([kind, table[ident].name,
-                                 ", ".join(sorted(PRESENCE_WORDS[p.value] for p in named))])
-        changed = sorted(uid for uid in snap.changed if not uid.startswith("area:cell-"))
-        out.append({"date": date.isoformat(), "rows": rows,
+        state = timeline.state_at(date)
+        changed = sorted(uid for uid in state.snapshot.changed
+                         if not uid.startswith("area:cell-"))
+        out.append({"date": date.isoformat(), "rows": status_rows(timeline, state, direct),
                     "changed": [_name(timeline, uid) for uid in changed][:40]})
     return {"entries": out}
 

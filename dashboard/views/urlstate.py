@@ -19,7 +19,7 @@ DEFAULT_NAMING = "both"
 DEFAULT_LAYERS = frozenset(LAYERS)
 #: Longer parameter values are refused without being parsed.
 MAX_VALUE_LENGTH = 200
-KNOWN_PARAMS = ("date", "place", "names", "layers", "basemap")
+KNOWN_PARAMS = ("date", "place", "names", "layers", "basemap", "v")
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,10 @@ def parse_selected(value: str, known: Callable[[str], bool]) -> str | None:
     return uid if known(uid) else None
 
 
-def parse_query(params: Mapping[str, Sequence[str]], known: Callable[[str], bool]
-                ) -> tuple[ViewState, list[str]]:
-    """The view a link asks for, and a notice for each part that fell back."""
+def parse_query(params: Mapping[str, Sequence[str]], known: Callable[[str], bool],
+                version: str | None = None) -> tuple[ViewState, list[str]]:
+    """The view a link asks for, and a notice for each part that fell back or that was
+    made on other data (``v``: the data version the link was made with)."""
     notices: list[str] = []
     values: dict[str, str] = {}
     for name, given in params.items():
@@ -101,6 +102,12 @@ def parse_query(params: Mapping[str, Sequence[str]], known: Callable[[str], bool
                            f"comma-separated list of {', '.join(LAYERS)}; showing all layers.")
         else:
             view = replace(view, layers=frozenset(asked))
+    if "v" in values and version is not None and values["v"] != version:
+        notices.append(f"This link was made with data version {_shown(values['v'])}; this is "
+                       f"version {version!r}. It opens on the current data, where events, claims "
+                       "or areas may have been added or corrected since (the repository's "
+                       "history of events/ and geodata/ lists every change; the published "
+                       "edition keeps each version under v/<version>/).")
     if "basemap" in values:
         if values["basemap"] in ("0", "1"):
             view = replace(view, basemap=values["basemap"] == "1")
@@ -110,8 +117,9 @@ def parse_query(params: Mapping[str, Sequence[str]], known: Callable[[str], bool
     return view, notices
 
 
-def to_query(view: ViewState) -> dict[str, str]:
-    """The link parameters for a view; defaults are left out to keep links short."""
+def to_query(view: ViewState, version: str | None = None) -> dict[str, str]:
+    """The link parameters for a view; defaults are left out to keep links short; ``v``
+    pins the data version the view was made with."""
     query = {"date": view.date.isoformat()}
     if view.selected:
         kind, _, ident = view.selected.partition(":")
@@ -122,4 +130,6 @@ def to_query(view: ViewState) -> dict[str, str]:
         query["layers"] = ",".join(layer for layer in LAYERS if layer in view.layers)
     if view.basemap:
         query["basemap"] = "1"
+    if version:
+        query["v"] = version
     return query
