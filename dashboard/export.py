@@ -13,6 +13,15 @@ from shapely.geometry import mapping
 from dashboard.engine import State, Timeline
 from dashboard.model import Claim, Event
 
+#: How a presence, a side and a claimant read in the project's words (both editions).
+PRESENCE_WORDS = {
+    "russian_peacekeepers": "Russian peacekeepers",
+    "russian_turkish_monitoring": "Russian–Turkish monitoring centre",
+    "eu_monitoring_mission": "EU monitors",
+    "azerbaijani_checkpoint": "Azerbaijani checkpoint",
+    "russian_border_guards": "Russian border guards",
+}
+SIDE_WORDS = {"armenian": "the Armenian side", "azerbaijani": "Azerbaijan", None: "no holder"}
 #: How a claim's ``claimant`` or a denial's ``by`` reads in the project's words.
 CLAIMANT_WORDS = {
     "az-president": "Azerbaijan's president",

@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import export
 from dashboard.config import default_data_dir
 from dashboard.engine import State, Timeline
+from dashboard.export import PRESENCE_WORDS, SIDE_WORDS
 from dashboard.load import DataError
 from dashboard.model import TIMELINE_END, TIMELINE_START, Claim, Event
 from dashboard.views import mapview, urlstate
@@ -31,19 +32,11 @@ PLAY_INTERVAL_S = 1.5
 MAP_HEIGHT = 540
 #: The date slider's label; the map finds the slider by it to follow it in the browser.
 DATE_LABEL = "Date"
-PRESENCE_WORDS = {
-    "russian_peacekeepers": "Russian peacekeepers",
-    "russian_turkish_monitoring": "Russian–Turkish monitoring centre",
-    "eu_monitoring_mission": "EU monitors",
-    "azerbaijani_checkpoint": "Azerbaijani checkpoint",
-    "russian_border_guards": "Russian border guards",
-}
 STATUS_WORDS = {
     "armenian": "held by the Armenian side",
     "azerbaijani": "held by Azerbaijan",
     None: "—",
 }
-SIDE_WORDS = {"armenian": "the Armenian side", "azerbaijani": "Azerbaijan"}
 
 
 # 1. Data -----------------------------------------------------------------------------

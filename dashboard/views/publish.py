@@ -22,6 +22,7 @@ import xstatic.pkg.leaflet as xstatic_leaflet
 
 from dashboard import export
 from dashboard.engine import Timeline
+from dashboard.export import PRESENCE_WORDS, SIDE_WORDS
 from dashboard.model import TIMELINE_END, TIMELINE_START, AreaKind, Controller
 from dashboard.views import mapview
 from dashboard.views.assets import WEB_DIR
@@ -29,14 +30,6 @@ from dashboard.views.moments import key_moments
 from dashboard.views.urlstate import DEFAULT_DATE, DEFAULT_LAYERS
 
 SITE_FILES = ("page.js", "site.css", "embed.js", "kbmap.js", "kbmap.css")
-PRESENCE_WORDS = {
-    "russian_peacekeepers": "Russian peacekeepers",
-    "russian_turkish_monitoring": "Russian–Turkish monitoring centre",
-    "eu_monitoring_mission": "EU monitors",
-    "azerbaijani_checkpoint": "Azerbaijani checkpoint",
-    "russian_border_guards": "Russian border guards",
-}
-SIDE_WORDS = {"armenian": "the Armenian side", "azerbaijani": "Azerbaijan", None: "no holder"}
 
 
 class PublishError(RuntimeError):
