@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--place", help="a place id (see `state`)")
     events.add_argument("--kind", choices=[k.value for k in EventKind])
     events.add_argument("--format", choices=("json", "csv"), default="json")
+    diff = command("compare", "what changed between two dates")
+    diff.add_argument("--from", dest="first", type=_date_arg, required=True, help="YYYY-MM-DD")
+    diff.add_argument("--to", dest="second", type=_date_arg, required=True, help="YYYY-MM-DD")
     claims = command("claims", "the settlement claims with denials and confirmations")
     claims.add_argument("--place", help="only claims naming this settlement id")
     publish = command("publish", "write the static, versioned reader's edition into DIR")
@@ -119,6 +122,10 @@ def run(argv: list[str], out=sys.stdout) -> int:
             raise UsageError(str(exc)) from None
         print(f"published data version {dataset.version} to {folder}; "
               f"{args.dir / 'index.html'} points at it", file=out)
+    elif args.command == "compare":
+        json.dump(export.compare(timeline, *sorted((args.first, args.second))), out,
+                  ensure_ascii=False, indent=1)
+        out.write("\n")
     elif args.command == "claims":
         if args.place and args.place not in dataset.places:
             raise UsageError(f"unknown place id {args.place!r}: expected a settlement id "

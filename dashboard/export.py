@@ -258,6 +258,44 @@ def events_csv(records: Iterable[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
+def compare(timeline: Timeline, first: dt.date, second: dt.date) -> dict[str, Any]:
+    """What changed between two dates: settlements, units and border areas that changed
+    hands, route statuses, presences switched on or off, and the km² difference."""
+    data = timeline.dataset
+    a, b = timeline.state_at(first).snapshot, timeline.state_at(second).snapshot
+    hands = []
+    for kind, table, before, after in (
+            ("settlement", data.places, a.place_controller, b.place_controller),
+            ("area", data.areas, a.area_controller, b.area_controller)):
+        for ident, record in table.items():
+            if kind == "area" and record.kind.value not in ("control-unit", "border-area"):
+                continue
+            if kind == "settlement" and record.district is None:
+                continue
+            if before.get(ident) != after.get(ident):
+                hands.append({"kind": kind, "id": ident, "name": record.name,
+                              "from": _value(before.get(ident)), "to": _value(after.get(ident))})
+    routes = [{"id": r, "name": data.routes[r].name, "from": _value(a.route_status.get(r)),
+               "to": _value(b.route_status.get(r))}
+              for r in data.routes if (a.route_status.get(r), a.route_also.get(r)) != (
+                  b.route_status.get(r), b.route_also.get(r))]
+    presences = []
+    for table, before, after in ((data.areas, a.area_presence, b.area_presence),
+                                 (data.places, a.place_presence, b.place_presence)):
+        for ident in table:
+            gone = before.get(ident, frozenset()) - after.get(ident, frozenset())
+            came = after.get(ident, frozenset()) - before.get(ident, frozenset())
+            for presence, change in [*((p, "ended") for p in gone),
+                                     *((p, "began") for p in came)]:
+                presences.append({"id": ident, "name": table[ident].name,
+                                  "presence": PRESENCE_WORDS[presence.value], "change": change})
+    km2 = {side.value: round(b.control_km2[side] - a.control_km2[side], 1)
+           for side in a.control_km2}
+    km2["inside_armenia"] = round(b.inside_armenia_km2 - a.inside_armenia_km2, 1)
+    return {"from": first.isoformat(), "to": second.isoformat(), "changed_hands": hands,
+            "routes": routes, "presences": presences, "km2_difference": km2}
+
+
 def timeline_rows(timeline: Timeline) -> list[dict[str, Any]]:
     """One row per change date: km² per side (disputed km² apart, already inside the
     side that holds them) and the events and claims that caused the change."""

@@ -187,3 +187,31 @@ def test_play_steps_through_change_dates_and_pause_stops(app):
     assert app.slider(key="date").value == dt.date(2020, 11, 20)  # the next change date
     next(b for b in app.button if "Pause" in b.label).click().run()
     assert app.session_state["playing"] is False
+
+
+def test_text_version_and_comparison_follow_the_slider(app):
+    app.query_params["date"] = "2023-10-01"
+    app.run()
+    app.session_state["tab"] = "Text version"
+    app.run()
+    assert not app.exception
+    assert any("1 October 2023" in m.value for m in app.markdown)
+    assert app.table and "Status on this date" in str(app.table[0].value.columns.tolist())
+    app.session_state["compare_date"] = dt.date(2023, 9, 18)
+    app.run()
+    assert not app.exception
+    assert any("changed hands" in m.value and "From 18 Sep 2023" in m.value
+               for m in app.markdown)
+
+
+def test_events_table_filters_by_text(app):
+    app.query_params["date"] = "2020-09-01"
+    app.run()
+    app.session_state["tab"] = "Events table"
+    app.run()
+    assert not app.exception
+    total = next(c.value for c in app.caption if "events. Select a row" in c.value)
+    app.session_state["ev_query"] = "Shusha"
+    app.run()
+    shown = next(c.value for c in app.caption if "events. Select a row" in c.value)
+    assert int(shown.split()[0]) < int(total.split()[0])

@@ -104,3 +104,16 @@ def test_data_dir_option_and_environment_variable(data_copy):
         assert done.returncode == 2
         assert "events/timeline/2020.yaml:-:-: malformed YAML" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_compare_lists_what_changed_hands_between_two_dates():
+    done = run_cli("compare", "--from", "2023-09-18", "--to", "2023-10-01")
+    assert done.returncode == 0, done.stderr
+    diff = json.loads(done.stdout)
+    names = {h["id"]: h for h in diff["changed_hands"]}
+    assert names["cu-artsakh"]["from"] == "armenian" and names["cu-artsakh"]["to"] == "azerbaijani"
+    assert diff["km2_difference"]["armenian"] < -3000
+    assert diff["km2_difference"]["armenian"] == -diff["km2_difference"]["azerbaijani"]
+    assert any(r["id"] == "lachin-corridor" for r in diff["routes"])
+    same = json.loads(run_cli("compare", "--from", "2021-02-01", "--to", "2021-02-01").stdout)
+    assert same["changed_hands"] == [] and same["routes"] == []

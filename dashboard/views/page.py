@@ -290,6 +290,32 @@ def text_version(timeline: Timeline, state: State) -> None:
     st.markdown(md_text(summary_sentence(timeline, state)))
     rows = status_rows(timeline, state)
     st.table([{"Kind": k, "Name": n, "Status on this date": v} for k, n, v in rows])
+    compare_section(timeline, state)
+
+
+def compare_section(timeline: Timeline, state: State) -> None:
+    """A second date and what changed between it and the shown date."""
+    other = st.date_input("Compare with another date", value=None, key="compare_date",
+                          min_value=TIMELINE_START, max_value=TIMELINE_END,
+                          help="What changed hands, routes and presences between the two dates")
+    if other is None:
+        return
+    first, second = sorted((other, state.date))
+    diff = export.compare(timeline, first, second)
+    km2 = diff["km2_difference"]
+    st.markdown(f"**From {first:%d %b %Y} to {second:%d %b %Y}**: Armenian side "
+                f"{km2['armenian']:+,.0f} km², Azerbaijan {km2['azerbaijani']:+,.0f} km², "
+                f"inside Armenia {km2['inside_armenia']:+,.0f} km²; "
+                f"{len(diff['changed_hands'])} settlements or areas changed hands.")
+    if diff["changed_hands"]:
+        st.dataframe([{"kind": h["kind"], "name": h["name"], "from": h["from"] or "—",
+                       "to": h["to"] or "—"} for h in diff["changed_hands"]],
+                     hide_index=True, width="stretch", height=240)
+    changes = [f"{r['name']}: {r['from'] or 'not in use'} → {r['to'] or 'not in use'}"
+               for r in diff["routes"]] + [
+        f"{p['name']}: {p['presence']} {p['change']}" for p in diff["presences"]]
+    if changes:
+        st.markdown("\n".join(f"- {md_text(c)}" for c in changes))
 
 
 def _goto_event(options: list) -> None:
