@@ -332,3 +332,26 @@ def test_a_link_made_on_older_data_says_so_and_still_opens(page, server, dataset
     notice.first.wait_for(timeout=30_000)
     assert dataset.version in notice.first.inner_text()
     assert f"v={dataset.version}" in page.url
+
+
+def test_the_map_stays_readable_when_streamlit_runs_dark(browser):
+    """The map draws in its own frame with its own light ground and legend box."""
+    with running_server(ARTIFACTS / "streamlit-dark.log",
+                        env={"STREAMLIT_THEME_BASE": "dark"}) as dark:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.route("**/*", lambda route: block_external(route, dark.url))
+        page.goto(f"{dark.url}/?date=2020-10-10")
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator(".leaflet-container[data-kb-date]").wait_for(timeout=60_000)
+        app_bg = page.evaluate(
+            "getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+        assert app_bg != "rgb(255, 255, 255)"  # the page really is dark
+        live = page.locator(MAP_FRAME).element_handle().content_frame()
+        ground = live.evaluate(
+            "getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor")
+        legend = live.evaluate(
+            "getComputedStyle(document.querySelector('.kb-legend')).backgroundColor")
+        assert ground == "rgb(223, 232, 238)" and legend.startswith("rgba(255, 255, 255")
+        assert style_of(frame, "area:cell-stepanakert", "fill").lower() == ORANGE.lower()
+        page.screenshot(path=str(ARTIFACTS / "explorer-dark.png"))
+        page.close()
