@@ -355,3 +355,15 @@ def test_the_map_stays_readable_when_streamlit_runs_dark(browser):
         assert style_of(frame, "area:cell-stepanakert", "fill").lower() == ORANGE.lower()
         page.screenshot(path=str(ARTIFACTS / "explorer-dark.png"))
         page.close()
+
+
+def test_a_comparison_marks_its_features_on_the_map(page, server):
+    open_map(page, server, "?date=2023-10-01", "2023-10-01")
+    frame = map_frame(page)
+    frame.evaluate("kbMap.show({date: '2023-10-01', layers: kbMap.view.layers, "
+                   "naming: 'both', highlight: ['area:cu-artsakh']})")
+    locator = page.frame_locator(MAP_FRAME)
+    assert style_of(locator, "area:cu-artsakh", "stroke").lower() == "#f0e442"  # marked
+    frame.evaluate("kbMap.show({date: '2023-10-01', layers: kbMap.view.layers, "
+                   "naming: 'both', highlight: []})")
+    assert style_of(locator, "area:cu-artsakh", "stroke").lower() != "#f0e442"

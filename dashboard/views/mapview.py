@@ -348,9 +348,14 @@ def style_table(timeline: Timeline) -> dict[str, Any]:
     return {"entries": entries}
 
 
-def map_message(date: dt.date, layers: list[str], naming: str) -> dict[str, Any]:
-    """The small message a slider step sends to the browser: the view, not the styles."""
-    return {"date": date.isoformat(), "layers": list(layers), "naming": naming}
+def map_message(date: dt.date, layers: list[str], naming: str,
+                highlight: list[str] | None = None) -> dict[str, Any]:
+    """The small message a slider step sends to the browser: the view, not the styles;
+    ``highlight``: the features a comparison of two dates marks (else the latest change)."""
+    message = {"date": date.isoformat(), "layers": list(layers), "naming": naming}
+    if highlight is not None:
+        message["highlight"] = highlight
+    return message
 
 
 def safe_json(doc: Any) -> str:
@@ -404,7 +409,7 @@ class _BaseLayers(MacroElement):
   var view = null;
   function draw() {
     if (view) { kb.show({date: sliderDate() || view.date, layers: view.layers,
-                         naming: view.naming}); }
+                         naming: view.naming, highlight: view.highlight}); }
   }
 
   // st_folium reports a click after a fixed 250 ms pause (it debounces every map event).

@@ -114,6 +114,10 @@ def sidebar(bundle: Bundle) -> None:
         st.radio("Place names", list(NAMINGS), format_func=NAMINGS.get, key="naming")
         st.multiselect("Layers", list(LAYERS), format_func=LAYERS.get, key="layers")
         st.toggle("Web basemap (needs internet; optional)", key="basemap")
+        st.date_input("Compare with another date", value=None, key="compare_date",
+                      min_value=TIMELINE_START, max_value=TIMELINE_END,
+                      help="The map marks what changed between this date and the shown "
+                           "one; the Text version tab lists it")
         st.caption("The legend is inside the map (top right).")
         st.caption(f"Data version `{bundle.timeline.dataset.version}` · "
                    f"{md_text(bundle.timeline.dataset.summary())}")
@@ -240,7 +244,8 @@ def map_panel(bundle: Bundle, state: State) -> None:
     view = current_view()
     fmap = mapview.build_map(bundle.geometry_url, bundle.states_url, DATE_LABEL,
                              basemap=view.basemap)
-    message = mapview.map_message(state.date, view.layers, view.naming)
+    message = mapview.map_message(state.date, view.layers, view.naming,
+                                  compare_uids(bundle.timeline, state.date))
     st_folium(
         fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
         feature_group_to_add=mapview.state_layer(message),
@@ -293,12 +298,26 @@ def text_version(timeline: Timeline, state: State) -> None:
     compare_section(timeline, state)
 
 
-def compare_section(timeline: Timeline, state: State) -> None:
-    """A second date and what changed between it and the shown date."""
-    other = st.date_input("Compare with another date", value=None, key="compare_date",
-                          min_value=TIMELINE_START, max_value=TIMELINE_END,
-                          help="What changed hands, routes and presences between the two dates")
+def compare_uids(timeline: Timeline, date: dt.date) -> list[str] | None:
+    """What the map marks when a second date is chosen: what changed hands in between."""
+    other = st.session_state.get("compare_date")
     if other is None:
+        return None
+    diff = export.compare(timeline, *sorted((other, date)))
+    uids = [f"route:{r['id']}" for r in diff["routes"]]
+    for h in diff["changed_hands"]:
+        if h["kind"] == "settlement":
+            uids += [f"place:{h['id']}", f"area:cell-{h['id']}"]
+        else:
+            uids.append(f"area:{h['id']}")
+    return uids
+
+
+def compare_section(timeline: Timeline, state: State) -> None:
+    """What changed between the shown date and the second date chosen in the sidebar."""
+    other = st.session_state.get("compare_date")
+    if other is None:
+        st.caption("Choose a second date in the sidebar to compare it with the shown date.")
         return
     first, second = sorted((other, state.date))
     diff = export.compare(timeline, first, second)

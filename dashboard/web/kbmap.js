@@ -167,16 +167,22 @@
 
   KBMap.prototype.entryAt = function (date) { return entryAt(this.entries, date); };
 
-  /* Show a view {date, layers: [...], naming}; touch only what differs from what is shown. */
+  /* Show a view {date, layers: [...], naming, highlight?: [uid, ...]}; touch only what
+   * differs from what is shown. ``highlight`` (a comparison of two dates) replaces the
+   * default highlight of what changed at the latest change date. */
   KBMap.prototype.show = function (view) {
     var self = this, styles = this.styles;
     this.view = view;
-    var entry = this.entryAt(view.date), on = {}, used = {};
+    var entry = this.entryAt(view.date), on = {}, used = {}, marked = entry.changed;
+    if (view.highlight) {
+      marked = {};
+      view.highlight.forEach(function (uid) { marked[uid] = true; });
+    }
     view.layers.forEach(function (name) { on[name] = true; });
     var renamed = view.naming !== this.shownNaming;
     Object.keys(this.layers).forEach(function (uid) {
       var layer = self.layers[uid], key = on[self.layerOf[uid]] ? entry.keys[uid] || null : null;
-      var hot = !!(key && entry.changed[uid]);
+      var hot = !!(key && marked[uid]);
       if (key) { used[key] = true; }
       if (key !== self.shownKey[uid] || hot !== !!self.shownChanged[uid]) {
         var style = Object.assign({}, styles.hidden, key ? styles[key] : {});
