@@ -63,7 +63,7 @@ WATCH_JS = """() => {
       frame.contentDocument.querySelector('.leaflet-container');
     const shown = box && box.dataset.kbDate;
     if (shown && !(shown in window.__kbMap)) window.__kbMap[shown] = now;
-    for (const el of document.querySelectorAll('h3, [data-testid="stMarkdownContainer"] p')) {
+    for (const el of document.querySelectorAll('h3, h4, [data-testid="stMarkdownContainer"] p')) {
       const text = el.textContent;
       if (text.length < 40 && !(text in window.__kbPage)) window.__kbPage[text] = now;
     }

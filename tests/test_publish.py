@@ -163,7 +163,9 @@ def test_every_change_date_draws_the_engines_styles(page, served, timeline):
 def test_click_and_picker_open_events_with_sources(page, served):
     open_site(page, served, "?date=2020-10-10")
     assert page.evaluate("karabakhMap.styleOf('area:cell-hadrut')") == "cell-armenian-claimed"
+    assert page.locator(".kb-village").count() == 0  # village names only when zoomed in
     page.evaluate("karabakhMap.map.setView([39.52, 47.03], 11)")
+    page.locator(".kb-village").first.wait_for()
     page.locator('[data-uid="place:hadrut"]').click()
     details = page.locator("#kb-details")
     details.get_by_text("claim by Azerbaijan's president", exact=False).first.wait_for()

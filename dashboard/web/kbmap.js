@@ -93,19 +93,23 @@
     this.shownChanged = {};
     this.shownNaming = null;
     this.view = null;
+    this.villages = {};
+    this.near = false;
     this.entries = expandStates(opts.states);
     L.geoJSON(opts.geometry, {
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, opts.styles.hidden); },
       style: function () { return opts.styles.hidden; },
       onEachFeature: function (f, layer) {
-        var p = f.properties, fixed = p.permanent || p.zoomLabel;
+        var p = f.properties, fixed = p.permanent;
         self.layers[p.uid] = layer; self.fixed[p.uid] = fixed; self.layerOf[p.uid] = p.layer;
         self.labels[p.uid] = {both: p.label_both, hy: p.label_hy, az: p.label_az};
+        if (p.zoomLabel) { self.villages[p.uid] = true; }
+        // Villages get a fixed label only when zoomed in (villageLabels): hundreds of open
+        // labels would slow the first draw and bury the map.
         layer.bindTooltip(self.tip(p.uid, "both"), {
           permanent: fixed, direction: fixed ? "right" : "auto",
           sticky: !fixed && f.geometry.type !== "Point",
-          className: p.permanent ? "kb-town" : p.zoomLabel ? "kb-town kb-village" : "kb-tip",
-          opacity: 0.9});
+          className: fixed ? "kb-town" : "kb-tip", opacity: 0.9});
         layer.on("click", function (event) {
           if (opts.onClick) { opts.onClick(p.uid, event); }
         });
@@ -114,7 +118,9 @@
     addPatterns(map, opts.patterns || {});
     // Village names only when zoomed in: hundreds of labels would bury the map.
     function zoomClass() {
-      map.getContainer().classList.toggle("kb-far", map.getZoom() < (opts.labelZoom || 11));
+      var far = map.getZoom() < (opts.labelZoom || 11);
+      map.getContainer().classList.toggle("kb-far", far);
+      if (far === self.near) { self.villageLabels(!far); }
     }
     map.on("zoomend", zoomClass);
     zoomClass();
@@ -129,6 +135,20 @@
     var l = this.labels[uid];
     return '<span class="kb-label">' + esc(l[naming] || l.both) +
       '</span><span hidden>[[' + uid + ']]</span>';
+  };
+
+  /* Fixed labels for the front's villages (zoomed in), or hover labels (zoomed out). */
+  KBMap.prototype.villageLabels = function (on) {
+    var self = this, naming = this.shownNaming || "both";
+    this.near = on;
+    Object.keys(this.villages).forEach(function (uid) {
+      var layer = self.layers[uid];
+      layer.unbindTooltip();
+      layer.bindTooltip(self.tip(uid, naming), on ?
+        {permanent: true, direction: "right", className: "kb-town kb-village", opacity: 0.9} :
+        {direction: "auto", className: "kb-tip", opacity: 0.9});
+      if (on && self.shownKey[uid]) { layer.openTooltip(); }
+    });
   };
 
   KBMap.prototype.label = function (uid, naming) {
@@ -195,7 +215,9 @@
           el.setAttribute("data-uid", uid);
           el.setAttribute("data-kb-style", key || "hidden");
         }
-        if (self.fixed[uid]) { if (key) { layer.openTooltip(); } else { layer.closeTooltip(); } }
+        if (self.fixed[uid] || (self.near && self.villages[uid])) {
+          if (key) { layer.openTooltip(); } else { layer.closeTooltip(); }
+        }
         self.shownKey[uid] = key; self.shownChanged[uid] = hot;
       }
       if (renamed) { layer.setTooltipContent(self.tip(uid, view.naming)); }
