@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -34,12 +33,9 @@ def _check_places(authored: b.Authored, places: Path) -> list[str]:
         if not f or f.get("geometry", {}).get("type") != "Point":
             continue
         lon, lat = f["geometry"]["coordinates"][:2]
-        dx = (lon - p["lon"]) * 111.32 * math.cos(math.radians(lat))
-        dy = (lat - p["lat"]) * 110.57
-        if math.hypot(dx, dy) > 2:
-            warnings.append(
-                f"{pid}: authored point is {math.hypot(dx, dy):.1f} km from places.geojson"
-            )
+        distance = b.approx_km(lon, lat, p["lon"], p["lat"])
+        if distance > 2:
+            warnings.append(f"{pid}: authored point is {distance:.1f} km from places.geojson")
     return warnings
 
 

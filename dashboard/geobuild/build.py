@@ -51,6 +51,12 @@ _to_laea = _project(_FWD)
 _to_wgs = _project(_INV)
 
 
+def approx_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Distance in km between two nearby lon/lat points (equirectangular, ample here)."""
+    dx = (lon1 - lon2) * 111.32 * math.cos(math.radians(lat1))
+    return math.hypot(dx, (lat1 - lat2) * 110.57)
+
+
 def km2(geom: BaseGeometry) -> float:
     """Area in km² in the LAEA projection centred on the region."""
     return transform(_to_laea, geom).area / 1e6

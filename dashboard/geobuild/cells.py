@@ -18,7 +18,6 @@ It needs no download, so it runs offline and is checked byte for byte by the tes
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,11 +97,6 @@ def settlement_features(records: list[dict]) -> list[b.Feature]:
     return features
 
 
-def _km(a: Point, b_: Point) -> float:
-    dx = (a.x - b_.x) * 111.32 * math.cos(math.radians(a.y))
-    return math.hypot(dx, (a.y - b_.y) * 110.57)
-
-
 def assign_seeds(units: dict[str, BaseGeometry], seeds: list[Seed]) -> dict[str, list[Seed]]:
     """Each seed goes to the unit containing it, else the nearest within NEAREST_UNIT_KM."""
     laea_units = {u: b.transform(b._to_laea, g) for u, g in units.items()}
@@ -124,7 +118,8 @@ def assign_seeds(units: dict[str, BaseGeometry], seeds: list[Seed]) -> dict[str,
     for unit, found in by_unit.items():
         for i, s1 in enumerate(found):
             for s2 in found[i + 1:]:
-                if _km(s1.point, s2.point) < MIN_SEPARATION_KM:
+                if b.approx_km(s1.point.x, s1.point.y, s2.point.x,
+                               s2.point.y) < MIN_SEPARATION_KM:
                     raise CellError(f"{s1.place_id} and {s2.place_id} are the same point "
                                     f"(in {unit})")
     return by_unit

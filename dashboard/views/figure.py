@@ -42,6 +42,25 @@ def _patch(geom, **style) -> PathPatch:
     return PathPatch(MplPath(vertices, codes), **style)
 
 
+def label_places(ax, data, place_ids, ms: float = 3, fontsize: float = 6.5) -> None:
+    """A dot and the display name of each listed place (those the dataset has)."""
+    for place_id in place_ids:
+        place = data.places.get(place_id)
+        if place is not None:
+            ax.plot(place.lon, place.lat, "o", ms=ms, color="#222222")
+            ax.annotate(place.name, (place.lon, place.lat), xytext=(3, 2),
+                        textcoords="offset points", fontsize=fontsize)
+
+
+def frame_axes(ax, extent) -> None:
+    """Clip to ``extent`` (lon_min, lon_max, lat_min, lat_max), true shapes, no ticks."""
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_aspect(1 / 0.77)  # ~cos(39.9°): keeps shapes right at this latitude
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 def draw_stages(timeline: Timeline, dates=STAGE_DATES):
     """One panel per date; each control unit's patch has gid ``<unit>@<date>``."""
     data = timeline.dataset
@@ -65,20 +84,11 @@ def draw_stages(timeline: Timeline, dates=STAGE_DATES):
             elif area.kind is AreaKind.FORMER_OBLAST:
                 ax.add_patch(_patch(area.geometry, facecolor="none", edgecolor="#333333",
                                     lw=1.1, ls=":"))
-        for place_id in LABELLED:
-            place = data.places.get(place_id)
-            if place is not None:
-                ax.plot(place.lon, place.lat, "o", ms=3, color="#222222")
-                ax.annotate(place.name, (place.lon, place.lat), xytext=(3, 2),
-                            textcoords="offset points", fontsize=6.5)
+        label_places(ax, data, LABELLED)
         km2 = snap.control_km2
         ax.set_title(f"{date:%d %b %Y}\nArmenian side {km2['armenian']:,.0f} km² · "
                      f"Azerbaijan {km2['azerbaijani']:,.0f} km²", fontsize=9)
-        ax.set_xlim(EXTENT[0], EXTENT[1])
-        ax.set_ylim(EXTENT[2], EXTENT[3])
-        ax.set_aspect(1 / 0.77)  # ~cos(39.9°): keeps shapes right at this latitude
-        ax.set_xticks([])
-        ax.set_yticks([])
+        frame_axes(ax, EXTENT)
     fig.suptitle("Control units coloured by the timeline engine: orange = Armenian side, "
                  "blue = Azerbaijan, dashed purple = Russian peacekeepers", fontsize=9)
     fig.text(0.01, 0.01, "Geometry: Natural Earth 1:10m (public domain) and authored lines "

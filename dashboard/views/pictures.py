@@ -17,7 +17,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from dashboard.engine import Timeline  # noqa: E402
 from dashboard.model import AreaKind, Controller, Presence, RouteKind  # noqa: E402
-from dashboard.views.figure import _patch  # noqa: E402
+from dashboard.views.figure import _patch, frame_axes, label_places  # noqa: E402
 from dashboard.views.mapview import BLUE, DARK, GREY, ORANGE, PURPLE, SIDE_COLOURS, VERMILLION  # noqa: E402
 
 EXTENT = (44.9, 47.6, 38.8, 41.2)  # the published map's first view
@@ -66,23 +66,14 @@ def draw_picture(timeline: Timeline, date: dt.date, title: str | None = None):
         for line in getattr(route.geometry, "geoms", [route.geometry]):
             xs, ys = line.xy
             ax.plot(xs, ys, color=colour, lw=1.6, ls="-" if status.value == "open" else "--")
-    for place_id in LABELLED:
-        place = data.places.get(place_id)
-        if place is not None:
-            ax.plot(place.lon, place.lat, "o", ms=2.5, color="#222222")
-            ax.annotate(place.name, (place.lon, place.lat), xytext=(3, 2),
-                        textcoords="offset points", fontsize=6)
+    label_places(ax, data, LABELLED, ms=2.5, fontsize=6)
     km2 = snap.control_km2
     ax.set_title((title + "\n" if title else "") + f"{date:%d %B %Y} · Armenian side "
                  f"{km2[Controller.ARMENIAN]:,.0f} km² · Azerbaijan "
                  f"{km2[Controller.AZERBAIJANI]:,.0f} km²"
                  + (f" · inside Armenia {snap.inside_armenia_km2:,.0f} km²"
                     if snap.inside_armenia_km2 else ""), fontsize=9)
-    ax.set_xlim(EXTENT[0], EXTENT[1])
-    ax.set_ylim(EXTENT[2], EXTENT[3])
-    ax.set_aspect(1 / 0.77)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    frame_axes(ax, EXTENT)
     ax.legend(handles=[
         Patch(facecolor=ORANGE, label="Armenian side (assessed)"),
         Patch(facecolor=BLUE, label="Azerbaijan (assessed)"),
