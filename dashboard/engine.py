@@ -253,7 +253,8 @@ class Timeline:
         inside_armenia = 0.0
         for area_id in self.border_areas:
             side = area_controller[area_id] = cell_controller.get(area_id)
-            if side is Controller.AZERBAIJANI and data.areas[area_id].country == "ARM":
+            area = data.areas[area_id]
+            if side is Controller.AZERBAIJANI and area.country == "ARM" and area.to_scale:
                 inside_armenia += self.area_km2[area_id]
         return Snapshot(
             date=date,

@@ -73,7 +73,7 @@ def area_record(timeline: Timeline, state: State, area_id: str) -> dict[str, Any
         "kind": area.kind.value,
         "controller": _value(snap.area_controller.get(area_id)),
         "claimed_by": _value(snap.area_claimed_by.get(area_id)),
-        "area_km2": round(timeline.area_km2[area_id], 1),
+        "area_km2": (round(timeline.area_km2[area_id], 1) if area.to_scale else None),
         "presence": _presence(snap.area_presence.get(area_id, ())),
     }
 

@@ -209,6 +209,9 @@ class Area(_Feature):
     #: it is drawn at.
     country: Literal["ARM", "AZE"] | None = None
     anchor: Slug | None = None
+    #: False where no figure gives the area's size and it is drawn at a nominal size: its
+    #: km² is then no measurement and is reported as unknown.
+    to_scale: bool = True
 
     @model_validator(mode="after")
     def _cells_name_their_unit(self) -> Area:

@@ -113,3 +113,18 @@ def test_border_areas_rebuild_byte_for_byte(tmp_path):
 
 def test_at_least_180_events(dataset):
     assert len(dataset.events) >= 180
+
+
+def test_shurnukh_eastern_houses_pass_on_their_date_drawn_not_to_scale(dataset):
+    assert "NOT TO SCALE" in dataset.areas["ba-syunik-shurnukh"].accuracy
+    def shurnukh(date):
+        doc = state_json(date)
+        area = next(a for a in doc["areas"] if a["id"] == "ba-syunik-shurnukh")
+        return area, doc["inside_armenia_km2"]
+
+    assert shurnukh("2020-12-20")[0]["controller"] is None  # before the GPS marking
+    assert shurnukh("2020-12-30")[0]["controller"] == "armenian"
+    area, km2 = shurnukh("2021-01-05")
+    assert area["controller"] == "azerbaijani"
+    assert km2 == 0  # on the Azerbaijani side of the Soviet-era line: not inside Armenia
+    assert area["area_km2"] is None  # drawn at a nominal size: no figure to report

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import string
+from html.parser import HTMLParser
 
 import pytest
 
-from dashboard.views.text import md_link, md_text, safe_url
+from dashboard.views.text import html_link, html_text, md_text, safe_url
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -32,12 +33,35 @@ def test_md_text_leaves_no_markup(text):
                                  "//evil.example", "vbscript:x", " JAVASCRIPT:alert(1)"])
 def test_only_http_links(url):
     assert safe_url(url) is None
-    assert "](" not in md_link("label", url)
+    assert "<a" not in html_link("label", url)
 
 
-def test_http_link_is_kept_and_parentheses_encoded():
-    link = md_link("BBC", "https://en.wikipedia.org/wiki/Shusha_(town)")
-    assert link == "[BBC](https://en.wikipedia.org/wiki/Shusha_%28town%29)"
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_html_text_leaves_no_tag_and_loses_nothing(text):
+    parsed = _Tags()
+    parsed.feed(html_text(text))
+    assert parsed.tags == []
+    assert "".join(parsed.text) == " ".join(text.split())
+
+
+def test_http_link_opens_in_a_new_tab_and_keeps_its_label_as_text():
+    parsed = _Tags()
+    parsed.feed(html_link("<b>BBC</b>", "https://en.wikipedia.org/wiki/Shusha_(town)?a=1&b=2"))
+    assert parsed.tags == [("a", {"href": "https://en.wikipedia.org/wiki/Shusha_%28town%29?a=1&b=2",
+                                   "target": "_blank", "rel": "noopener noreferrer"})]
+    assert "".join(parsed.text) == "<b>BBC</b>"
 
 
 def test_csv_export_defuses_spreadsheet_formulas():

@@ -30,6 +30,13 @@ ACCURACY = (
     "disc on the Armenia-Azerbaijan boundary (Natural Earth, ±1-2 km) at the point nearest "
     "the named place, sized so its part inside {country} is {km2} km²; {figure}"
 )
+#: For a record with ``nominal: true``: no figure gives its size.
+NOMINAL_ACCURACY = (
+    "SCHEMATIC, NOT TO SCALE: where the area is, not its size or outline. A disc on the "
+    "Armenia-Azerbaijan boundary (Natural Earth, ±1-2 km) at the point nearest the named "
+    "place, drawn at a nominal {km2} km² inside {country} so that it can be seen and "
+    "clicked; {figure}"
+)
 
 
 class BorderError(ValueError):
@@ -67,8 +74,10 @@ def build_border(records: list[dict], places: dict[str, dict],
         features.append(b.Feature(
             id=r["id"], name=r["name"], names=names, kind="border-area", sources=r["sources"],
             geometry=geom, note=r["figure"],
-            accuracy=ACCURACY.format(country=r["country"], km2=r["km2"], figure=r["figure"]),
-            extra={"country": r["country"], "anchor": r["anchor"]}))
+            accuracy=(NOMINAL_ACCURACY if r.get("nominal") else ACCURACY).format(
+                country=r["country"], km2=r["km2"], figure=r["figure"]),
+            extra={"country": r["country"], "anchor": r["anchor"],
+                   **({"to_scale": False} if r.get("nominal") else {})}))
     return features
 
 

@@ -265,7 +265,7 @@ def make_layers(gpkg: Path, authored: b.Authored) -> dict[str, list[b.Feature]]:
 
     strip_old = corridor_strip("lachin-road-old")
     strip_new = corridor_strip("lachin-road-new")
-    kremlin = ["kremlin-2020-11-10-trilateral-statement"]
+    statement = ["primeminister-am-2020-11-10-trilateral-statement"]
     presence = [
         unit_feature(
             "pk-zone",
@@ -290,7 +290,7 @@ def make_layers(gpkg: Path, authored: b.Authored) -> dict[str, list[b.Feature]]:
             strip_old,
             authored,
             "corridor-strip",
-            kremlin + authored.routes["lachin-road-old"]["sources"],
+            statement + authored.routes["lachin-road-old"]["sources"],
             "±2-3 km: 2.5 km either side of the schematic old road (routes.yaml), clipped to Azerbaijan.",  # noqa: E501
         ),
         unit_feature(
@@ -298,7 +298,7 @@ def make_layers(gpkg: Path, authored: b.Authored) -> dict[str, list[b.Feature]]:
             strip_new,
             authored,
             "corridor-strip",
-            kremlin + authored.routes["lachin-road-new"]["sources"],
+            statement + authored.routes["lachin-road-new"]["sources"],
             "±2-3 km: 2.5 km either side of the schematic new road (routes.yaml), clipped to Azerbaijan.",  # noqa: E501
         ),
     ]
@@ -323,7 +323,7 @@ def make_layers(gpkg: Path, authored: b.Authored) -> dict[str, list[b.Feature]]:
             kind="corridor",
             name="Lachin corridor",
             names={"en": "Lachin corridor", "hy": "Berdzor corridor", "az": "Laçın dəhlizi"},
-            sources=kremlin
+            sources=statement
             + sorted(
                 set(
                     authored.routes["lachin-road-old"]["sources"]
@@ -389,7 +389,7 @@ def _control_feature(uid: str, geom: BaseGeometry, authored: b.Authored) -> b.Fe
         | set(lines["south_taken_polygon"]["sources"])
     )
     south_acc = lines["south_taken_polygon"]["accuracy"]
-    kremlin = ["kremlin-2020-11-10-trilateral-statement"]
+    statement = ["primeminister-am-2020-11-10-trilateral-statement"]
     district_acc = (
         "±1-2 km: the area held 1994-2020 (Natural Earth 1994 line) outside the former oblast "
         "and outside the corridor unit, inside NE's rayon polygon for this district "
@@ -431,7 +431,7 @@ def _control_feature(uid: str, geom: BaseGeometry, authored: b.Authored) -> b.Fe
         ),
         "cu-corridor-2020": (
             ne
-            + kremlin
+            + statement
             + sorted(
                 {authored.source_of(v) for v in authored.routes["lachin-road-old"]["vertices"]}
             ),
@@ -455,7 +455,8 @@ def _control_feature(uid: str, geom: BaseGeometry, authored: b.Authored) -> b.Fe
             district_acc,
         )
     if uid == "cu-lachin":
-        spec_of[uid] = (spec_of[uid][0] + kremlin, district_acc + " The corridor unit is cut out.")
+        spec_of[uid] = (spec_of[uid][0] + statement,
+                        district_acc + " The corridor unit is cut out.")
     sources, accuracy = spec_of[uid]
     # Check points (lines.yaml) are evidence of who held what: their sources count too.
     sources = sources + [authored.source_of(p) for p in lines["checks"].get(uid, [])]

@@ -26,7 +26,7 @@ from dashboard.views import mapview, urlstate
 from dashboard.views.bundle import Bundle, fingerprint, prepare
 from dashboard.views.mapview import LAYERS, NAMINGS
 from dashboard.views.moments import key_moments
-from dashboard.views.text import md_link, md_text
+from dashboard.views.text import html_link, html_text, md_text
 
 PLAY_INTERVAL_S = 1.5
 MAP_HEIGHT = 540
@@ -431,19 +431,49 @@ def details_panel(timeline: Timeline, state: State, uid: str | None) -> None:
         st.rerun(scope="fragment")
     events = timeline.events_for(kind, record.id)
     claims = timeline.claims_for(kind, record.id)
+    items = sorted([*claims, *events], key=lambda item: item.date)
+    show_all = st.session_state.get("details_all") == uid
+    shown = items if show_all else card_window(items, state.date)
     st.markdown(f"**{len(claims)} claim(s), {len(events)} event(s)**"
-                + (" (later ones greyed)" if events or claims else ""))
+                + (" (later ones greyed)" if items else "")
+                + (f"; the {len(shown)} nearest {state.date:%d %b %Y} shown"
+                   if len(shown) < len(items) else ""))
+    if len(shown) < len(items):
+        st.button(f"Show all {len(items)}", key="details-all", on_click=_show_all,
+                  args=(uid,), help="List every claim and event of this place")
     with st.container(height=520):
-        for claim in claims:
-            claim_card(timeline, claim, future=claim.date > state.date)
-        for event in events:
-            event_card(timeline, event, future=event.date > state.date)
+        for item in shown:
+            card = claim_card if isinstance(item, Claim) else event_card
+            card(timeline, item, future=item.date > state.date)
+
+
+#: Cards a details panel draws at first (the browser renders every card's text: a
+#: long list would slow the answer to a click); "Show all" lists the rest.
+CARD_WINDOW = 6
+
+
+def card_window(items: list, date: dt.date) -> list:
+    """The ``CARD_WINDOW`` items nearest ``date``: the latest ones up to it, then the next."""
+    up_to = sum(1 for item in items if item.date <= date)
+    start = max(0, min(up_to - CARD_WINDOW + 2, len(items) - CARD_WINDOW))
+    return items[start:start + CARD_WINDOW]
+
+
+def _show_all(uid: str) -> None:
+    st.session_state.details_all = uid
 
 
 def _sources_line(timeline: Timeline, ids) -> str:
     sources = timeline.dataset.sources
     return "Sources: " + " · ".join(
-        md_link(f"{sources[s].publisher}: {sources[s].title}", sources[s].url) for s in ids)
+        html_link(f"{sources[s].publisher}: {sources[s].title}", sources[s].url) for s in ids)
+
+
+def _card(lines: list[str], future: bool) -> None:
+    """One card's text as escaped HTML (lighter for the browser than Markdown, which it
+    parses card by card); a later one greyed: the panel reads as "so far" and "to come"."""
+    style = ' style="opacity:.62;font-size:.875rem"' if future else ""
+    st.html(f'<div class="kb-card"{style}><p>' + "<br>".join(lines) + "</p></div><hr>")
 
 
 def claim_card(timeline: Timeline, claim: Claim, future: bool) -> None:
@@ -454,34 +484,33 @@ def claim_card(timeline: Timeline, claim: Claim, future: bool) -> None:
     status = ("disputed" if claim.disputed else "not denied") + (
         f"; confirmed {claim.confirmed_on:%d %b %Y}" if claim.confirmed_on else
         ("" if claim.disputed else (", single source" if len(claim.sources) == 1 else "")))
-    lines = [f"**Claim by {md_text(words)}** ({status})", md_text(claim.summary),
-             _sources_line(timeline, claim.sources)]
+    lines = [f"<strong>Claim by {html_text(words)}</strong> ({status})",
+             html_text(claim.summary), _sources_line(timeline, claim.sources)]
     for denial in claim.denials:
-        by = md_text(export.claimant_words(denial.by))
-        lines += [f"*Denied {denial.date:%d %b %Y} by {by}:* {md_text(denial.summary)}",
+        by = html_text(export.claimant_words(denial.by))
+        lines += [f"<em>Denied {denial.date:%d %b %Y} by {by}:</em> {html_text(denial.summary)}",
                   _sources_line(timeline, denial.sources)]
     for conf in claim.confirmations:
-        lines += [f"*Confirmed {conf.date:%d %b %Y} ({conf.kind.value}):* "
-                  f"{md_text(conf.summary)}", _sources_line(timeline, conf.sources)]
-    (st.caption if future else st.markdown)("  \n".join(lines) + "\n\n---")
+        lines += [f"<em>Confirmed {conf.date:%d %b %Y} ({conf.kind.value}):</em> "
+                  f"{html_text(conf.summary)}", _sources_line(timeline, conf.sources)]
+    _card(lines, future)
 
 
 def event_card(timeline: Timeline, event: Event, future: bool) -> None:
     """One event: its date (a button that moves the slider) and one text block."""
     st.button(f"{event.date:%d %b %Y}", key=f"goto-{event.id}", on_click=_set_date,
               args=(event.date,), help="Move the slider to this date", type="tertiary")
-    lines = [f"**{md_text(event.title)}**", md_text(event.summary)]
+    lines = [f"<strong>{html_text(event.title)}</strong>", html_text(event.summary)]
     detail = f"Confidence: {event.confidence.value}"
     if event.confidence_note:
-        detail += f" ({md_text(event.confidence_note)})"
+        detail += f" ({html_text(event.confidence_note)})"
     lines.append(detail)
-    lines += [f"Alternative date {alt.date:%d %b %Y}: {md_text(alt.note)}"
+    lines += [f"Alternative date {alt.date:%d %b %Y}: {html_text(alt.note)}"
               for alt in event.alternative_dates]
     if event.date_note:
-        lines.append(f"Date used: {md_text(event.date_note)}")
+        lines.append(f"Date used: {html_text(event.date_note)}")
     lines.append(_sources_line(timeline, event.sources))
-    # A later event is greyed (st.caption): the panel reads as "so far" and "still to come".
-    (st.caption if future else st.markdown)("  \n".join(lines) + "\n\n---")
+    _card(lines, future)
 
 
 # 5. Charts ---------------------------------------------------------------------------------

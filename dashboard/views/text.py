@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote, urlsplit
 
@@ -25,10 +26,15 @@ def safe_url(url: object) -> str | None:
     return quote(text, safe=":/?#@!$&'*+,;=%~-._")
 
 
-def md_link(label: object, url: object) -> str:
-    """A Markdown link when ``url`` is http(s); otherwise the label and URL as plain text."""
+def html_text(value: object) -> str:
+    """``value`` as literal text inside HTML (whitespace runs folded, like ``md_text``)."""
+    return html.escape(re.sub(r"\s+", " ", str(value)).strip())
+
+
+def html_link(label: object, url: object) -> str:
+    """An HTML link opening in a new tab when ``url`` is http(s); else label and URL as text."""
     target = safe_url(url)
     if target is None:
-        return f"{md_text(label)} ({md_text(url)})"
-    target = target.replace("(", "%28").replace(")", "%29")
-    return f"[{md_text(label)}]({target})"
+        return f"{html_text(label)} ({html_text(url)})"
+    return (f'<a href="{html.escape(target)}" target="_blank" rel="noopener noreferrer">'
+            f"{html_text(label)}</a>")
