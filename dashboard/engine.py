@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from shapely.prepared import prep
+from shapely import STRtree
 
 from dashboard.geo import area_km2
 from dashboard.load import Dataset
@@ -335,19 +335,22 @@ def _diff(before: Snapshot, after: Snapshot) -> frozenset[str]:
 
 def _containment(dataset: Dataset):
     """Which control unit holds each place; which areas contain each place and area."""
-    prepared = {a: prep(area.geometry) for a, area in dataset.areas.items()}
+    ids = list(dataset.areas)
+    tree = STRtree([dataset.areas[a].geometry for a in ids])
+
+    def holders(point) -> tuple[str, ...]:
+        """The areas containing ``point``, in dataset order (the tree narrows by bounds)."""
+        return tuple(ids[i] for i in sorted(tree.query(point, predicate="within")))
+
     units = [a for a, area in dataset.areas.items() if area.kind is AreaKind.CONTROL_UNIT]
     place_unit: dict[str, str | None] = {}
     place_areas: dict[str, tuple[str, ...]] = {}
     for place_id, place in dataset.places.items():
-        inside = tuple(a for a, g in prepared.items() if g.contains(place.geometry)) if (
-            place.country == CONTESTED_COUNTRY) else ()
+        inside = holders(place.geometry) if place.country == CONTESTED_COUNTRY else ()
         place_areas[place_id] = inside
         place_unit[place_id] = next((a for a in units if a in inside), None)
     area_areas: dict[str, tuple[str, ...]] = {}
     for area_id, area in dataset.areas.items():
-        point = area.geometry.representative_point()
         area_areas[area_id] = tuple(
-            a for a, g in prepared.items() if a != area_id and g.contains(point)
-        )
+            a for a in holders(area.geometry.representative_point()) if a != area_id)
     return place_unit, place_areas, area_areas

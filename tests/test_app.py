@@ -215,3 +215,22 @@ def test_events_table_filters_by_text(app):
     app.run()
     shown = next(c.value for c in app.caption if "events. Select a row" in c.value)
     assert int(shown.split()[0]) < int(total.split()[0])
+
+
+def test_details_show_the_cards_nearest_the_date_then_all_on_request(app):
+    from dashboard.views.page import CARD_WINDOW
+    app.query_params["place"] = "stepanakert"
+    app.query_params["date"] = "2023-09-20"
+    app.run()
+
+    def card_dates():
+        return [b.label for b in app.button if (b.key or "").startswith("goto-")]
+
+    first = card_dates()
+    assert len(first) == CARD_WINDOW
+    assert "20 Sep 2023" in first or "19 Sep 2023" in first  # the offensive, not 1988
+    show_all = next(b for b in app.button if b.key == "details-all")
+    total = int(show_all.label.split()[-1])
+    show_all.click().run()
+    assert len(card_dates()) == total > CARD_WINDOW
+    assert not any(b.key == "details-all" for b in app.button)

@@ -198,7 +198,7 @@ def test_clicking_shusha_shows_its_events_with_source_links(page, server):
     frame = open_map(page, server, "?date=2021-01-01", "2021-01-01")
     frame.locator('[data-uid="place:shusha"]').click()
     page.locator("h4").filter(has_text="Shushi / Shusha").wait_for(timeout=30_000)
-    assert page.get_by_text("taken", exact=False).count() >= 1
+    page.get_by_text("taken", exact=False).first.wait_for()
     link = page.locator('a[href^="http"]').filter(has_text="Wikipedia").first
     assert link.get_attribute("href").startswith(("http://", "https://"))
     assert "place=shusha" in page.url
@@ -229,6 +229,7 @@ def test_areas_inside_armenia_are_drawn_in_september_2022_and_show_their_sources
     frame.locator('[data-uid="area:ba-2022-09-jermuk"]').click()
     page.locator("h4").filter(has_text="Jermuk direction").wait_for(timeout=30_000)
     page.get_by_text("SCHEMATIC", exact=False).first.wait_for()
+    page.locator('a[href^="http"]').first.wait_for()  # the cards follow the heading
     assert page.locator('a[href^="http"]').count() >= 2
     assert page.get_by_text("Inside Armenia, held by Azerbaijani forces").count() == 1
 
