@@ -27,7 +27,11 @@ deployed, yellow outlines for what changed at the latest change date.
 settlements that claims name: a cell is the land closer to its settlement than to any
 other, at most 5 km from it; a cell changes hands by the rule in events/README.md ("From
 claims to control"), the rest of a unit only with the unit. Areas inside Armenia are
-schematic: where and how large officials said, not their outline.
+schematic: where and how large officials said, not their outline. What the front can tell:
+which settlements each side announced, denied or acknowledged, and when. What it cannot:
+where the lines ran between villages, or any day on which no settlement was named (during
+the 2020 war the modelled front moves on 27 of the 45 days; on the others the statements
+named heights and directions only, and the map does not interpolate).
 
 **Dates.** Where sources disagree, an event keeps every alternative date with its sources
 and says which date the map uses and why. Month-precision events are placed on the
