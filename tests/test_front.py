@@ -49,7 +49,8 @@ def test_a_settlement_announced_twice_keeps_both_records(timeline):
 def test_the_front_moves_on_many_war_dates(timeline):
     moved = {s.date for s in timeline.snapshots if WAR_START <= s.date <= STATEMENT
              and any(uid.startswith("area:cell-") for uid in s.changed)}
-    assert len(moved) >= 25
+    # 27 of the 45 days: on the others no settlement was named (geodata/README.md).
+    assert len(moved) >= 27
 
 
 @pytest.fixture(scope="module")
