@@ -368,3 +368,23 @@ def test_a_comparison_marks_its_features_on_the_map(page, server):
     frame.evaluate("kbMap.show({date: '2023-10-01', layers: kbMap.view.layers, "
                    "naming: 'both', highlight: []})")
     assert style_of(locator, "area:cu-artsakh", "stroke").lower() != "#f0e442"
+
+
+def test_an_events_table_row_moves_the_slider_and_selects_its_place(page, server):
+    open_map(page, server, "?date=2020-09-01", "2020-09-01")
+    page.get_by_role("tab", name="Events table").click()
+    search = page.get_by_label("Search titles, summaries and places")
+    search.fill("capture of Shusha")
+    search.press("Enter")
+    page.get_by_text("1 of ", exact=False).first.wait_for(timeout=30_000)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    # The grid is a canvas: its first data row sits under the header row (about 35 px);
+    # the selection box is in the leftmost column.
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    page.wait_for_url(lambda url: "date=2020-11-08" in url and "place=shusha" in url,
+                      timeout=30_000)
+    page.get_by_role("tab", name="Map").click()
+    page.locator("h4").filter(has_text="Shushi / Shusha").wait_for(timeout=30_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator('.leaflet-container[data-kb-date="2020-11-08"]').wait_for(timeout=30_000)
