@@ -436,7 +436,7 @@ def details_panel(timeline: Timeline, state: State, uid: str | None) -> None:
     shown = items if show_all else card_window(items, state.date)
     st.markdown(f"**{len(claims)} claim(s), {len(events)} event(s)**"
                 + (" (later ones greyed)" if items else "")
-                + (f"; the {len(shown)} nearest {state.date:%d %b %Y} shown"
+                + (f"; showing the {len(shown)} nearest to {state.date:%d %b %Y}"
                    if len(shown) < len(items) else ""))
     if len(shown) < len(items):
         st.button(f"Show all {len(items)}", key="details-all", on_click=_show_all,
