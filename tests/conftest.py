@@ -1,4 +1,4 @@
-"""Shared fixtures: the real dataset, a writable copy of it, and a CLI runner."""
+"""Shared fixtures: the real dataset, a writable copy of it, a CLI runner, and Chromium."""
 
 from __future__ import annotations
 
@@ -23,6 +23,22 @@ def dataset():
 @pytest.fixture(scope="session")
 def timeline(dataset):
     return Timeline(dataset)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright, one per test module. Where it is
+    missing the test is skipped; under CI (where `make test` installs it) that is an error."""
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"{CHROMIUM} is missing under CI: `make test` should install it")
+        pytest.skip(f"{CHROMIUM} not installed (sudo apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as play:
+        chromium = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

@@ -6,16 +6,12 @@ External requests are blocked (and recorded): the map must work with no internet
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
 from dashboard.config import REPO_ROOT
 from dashboard.views.mapview import BLUE, LAYERS, ORANGE, VERMILLION, style_keys
 from tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MAP_FRAME,
     SLIDER,
     block_external,
@@ -25,28 +21,12 @@ from tests.browser_support import (
 pytestmark = pytest.mark.browser
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"{CHROMIUM} is missing under CI: `make test` should install it")
-    pytest.skip(f"{CHROMIUM} not installed (sudo apt-get install chromium)",
-                allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
 
 @pytest.fixture(scope="module")
 def server():
     ARTIFACTS.mkdir(exist_ok=True)
     with running_server(ARTIFACTS / "streamlit-browser.log") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

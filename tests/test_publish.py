@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from dashboard.load import load_dataset
 from dashboard.model import TIMELINE_START
 from dashboard.views import publish as pub
 from dashboard.views.mapview import LAYERS, style_keys
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, block_external, static_server
+from tests.browser_support import block_external, static_server
 from tests.conftest import run_cli
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -92,23 +91,12 @@ def test_bad_data_publishes_nothing(tmp_path, data_copy):
 
 
 # -- in a real browser, from a plain static server ------------------------------------------
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} not installed (sudo apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
 def served(site):
     with static_server(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -262,6 +262,14 @@ def _round(obj, precision):
     return obj
 
 
+#: A place hosting one of these is drawn as its host, whoever holds it (first match wins).
+PLACE_PRESENCE_KEYS = (
+    (Presence.RUSSIAN_TURKISH_MONITORING, "place-mission"),
+    (Presence.EU_MONITORING_MISSION, "place-eu"),
+    (Presence.RUSSIAN_BORDER_GUARDS, "place-guards"),
+)
+
+
 def style_keys(timeline: Timeline, state: State, layers: set[str]) -> dict[str, str]:
     """The style key of every feature shown on this date with these layers on."""
     data, snap = timeline.dataset, state.snapshot
@@ -306,14 +314,9 @@ def style_keys(timeline: Timeline, state: State, layers: set[str]) -> dict[str, 
                 if Presence.AZERBAIJANI_CHECKPOINT in presence:
                     keys[f"place:{place.id}"] = "place-checkpoint"
                 continue
-            if Presence.RUSSIAN_TURKISH_MONITORING in presence:
-                keys[f"place:{place.id}"] = "place-mission"
-                continue
-            if Presence.EU_MONITORING_MISSION in presence:
-                keys[f"place:{place.id}"] = "place-eu"
-                continue
-            if Presence.RUSSIAN_BORDER_GUARDS in presence:
-                keys[f"place:{place.id}"] = "place-guards"
+            hosted = next((key for p, key in PLACE_PRESENCE_KEYS if p in presence), None)
+            if hosted is not None:
+                keys[f"place:{place.id}"] = hosted
                 continue
             controller = snap.place_controller.get(place.id)
             prefix = "village" if zoom_label(timeline, place) else "place"

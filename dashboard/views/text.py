@@ -11,10 +11,14 @@ from urllib.parse import quote, urlsplit
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
+def _folded(value: object) -> str:
+    """``value`` as one line: every whitespace run one space, none at the ends."""
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
 def md_text(value: object) -> str:
     """``value`` as literal text inside Markdown: every ASCII punctuation mark escaped."""
-    text = re.sub(r"\s+", " ", str(value)).strip()
-    return _PUNCTUATION.sub(r"\\\1", text)
+    return _PUNCTUATION.sub(r"\\\1", _folded(value))
 
 
 def safe_url(url: object) -> str | None:
@@ -28,7 +32,7 @@ def safe_url(url: object) -> str | None:
 
 def html_text(value: object) -> str:
     """``value`` as literal text inside HTML (whitespace runs folded, like ``md_text``)."""
-    return html.escape(re.sub(r"\s+", " ", str(value)).strip())
+    return html.escape(_folded(value))
 
 
 def html_link(label: object, url: object) -> str:
