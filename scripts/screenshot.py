@@ -13,7 +13,13 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from dashboard.config import REPO_ROOT
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, block_external, running_server
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    block_external,
+    open_explorer,
+    running_server,
+)
 
 
 def main() -> int:
@@ -26,9 +32,7 @@ def main() -> int:
         browser = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height})
         page.route("**/*", lambda route: block_external(route, server.url))
-        page.goto(f"{server.url}/{query}")
-        page.frame_locator(MAP_FRAME).locator(".leaflet-container[data-kb-date]").wait_for(
-            timeout=60_000)
+        open_explorer(page, f"{server.url}/{query}")
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(out))
         browser.close()

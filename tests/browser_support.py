@@ -29,6 +29,20 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
 
 
+def map_drawn_selector(date: str | None = None) -> str:
+    """The map's box once it shows ``date`` (any date if None)."""
+    return (".leaflet-container[data-kb-date]" if date is None else
+            f'.leaflet-container[data-kb-date="{date}"]')
+
+
+def open_explorer(page, url: str, date: str | None = None) -> None:
+    """Open the explorer and wait for its map to show ``date`` (any if None), then for its
+    controls, which the page sends once the map has drawn."""
+    page.goto(url)
+    page.frame_locator(MAP_FRAME).locator(map_drawn_selector(date)).wait_for(timeout=60_000)
+    page.locator(SLIDER).first.wait_for(timeout=60_000)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

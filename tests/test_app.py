@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.config import REPO_ROOT
+from dashboard.views.mapview import DRAWN_VALUE
 from dashboard.views.moments import KEY_MOMENTS
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -27,11 +28,57 @@ def _metric(at: AppTest, label: str) -> str:
     return re.search(re.escape(label) + r" \*\*([\d,]+ km²)\*\*", text).group(1)
 
 
+def _new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def _map_message(at: AppTest) -> dict:
+    """The view the page sent to its map (st_folium's feature group script ends with it)."""
+    import json
+    import re
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    return json.loads(re.search(r"\}\)\((\{.*\})\);", args["feature_group"]).group(1))
+
+
 @pytest.fixture
 def app(monkeypatch):
+    """The page as a browser gets it once its map has drawn: the map's report is in the
+    session (in a browser the map sends it; here nothing would)."""
     monkeypatch.delenv("KARABAKH_DATA_DIR", raising=False)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = _new_app()
+    at.session_state["map"] = dict(DRAWN_VALUE)
     return at
+
+
+def test_first_run_sends_the_map_first_then_the_rest(monkeypatch):
+    """A new session's first run: title, header and map (asked to report its draw); the
+    slider, buttons, options and place box come on the run the map's report starts."""
+    monkeypatch.delenv("KARABAKH_DATA_DIR", raising=False)
+    at = _new_app()
+    at.query_params["date"] = "2020-10-10"
+    at.run()
+    assert not at.exception
+    assert "10 October 2020" in _texts(at)
+    assert not at.slider and not at.button and not at.selectbox and not at.radio
+    assert "Data version" in _texts(at)  # the sidebar is there from the start
+    message = _map_message(at)
+    assert message["report_drawn"] is True and message["date"] == "2020-10-10"
+    at.session_state["map"] = dict(DRAWN_VALUE)  # what the map sends back
+    at.run()
+    assert at.slider(key="date").value == dt.date(2020, 10, 10)
+    assert at.selectbox(key="finder") and any("Next change" in b.label for b in at.button)
+    assert at.radio(key="naming").value == "both"
+    assert "report_drawn" not in _map_message(at)
+
+
+def test_the_page_completes_even_if_the_map_never_reports(monkeypatch):
+    monkeypatch.delenv("KARABAKH_DATA_DIR", raising=False)
+    at = _new_app()
+    at.run()
+    assert not at.slider
+    at.session_state["complete_by"] = 0.0  # the fallback's time has come
+    at.run()
+    assert at.slider(key="date") and at.selectbox(key="finder")
 
 
 def test_default_view_opens_on_the_ceasefire(app):

@@ -15,6 +15,8 @@ from tests.browser_support import (
     MAP_FRAME,
     SLIDER,
     block_external,
+    map_drawn_selector,
+    open_explorer,
     running_server,
 )
 
@@ -53,10 +55,7 @@ def page(browser, server, request):
 
 
 def open_map(page, server, query: str = "", date: str | None = None):
-    page.goto(f"{server.url}/{query}")
-    selector = ".leaflet-container[data-kb-date]" if date is None else (
-        f'.leaflet-container[data-kb-date="{date}"]')
-    page.frame_locator(MAP_FRAME).locator(selector).wait_for(timeout=60_000)
+    open_explorer(page, f"{server.url}/{query}", date)
     return page.frame_locator(MAP_FRAME)
 
 
@@ -280,9 +279,11 @@ def test_the_map_and_the_date_control_come_first(browser, server, width, height,
     page = context.new_page()
     page.route("**/*", lambda route: block_external(route, server.url))
     page.goto(f"{server.url}/?date=2020-10-20")
-    page.frame_locator(MAP_FRAME).locator(".leaflet-container[data-kb-date]").wait_for(
-        timeout=60_000)
+    page.frame_locator(MAP_FRAME).locator(map_drawn_selector()).wait_for(timeout=60_000)
+    first_top = page.locator(MAP_FRAME).bounding_box()["y"]  # before the controls come
+    page.locator(SLIDER).first.wait_for(timeout=60_000)
     map_box = page.locator(MAP_FRAME).bounding_box()
+    assert map_box["y"] == first_top, "the map moved when the controls came"
     slider = page.locator(SLIDER).first.bounding_box()
     if name == "laptop":  # the map starts in the upper half, the date control just above
         assert map_box["y"] < height / 2
@@ -321,9 +322,7 @@ def test_the_map_stays_readable_when_streamlit_runs_dark(browser):
                         env={"STREAMLIT_THEME_BASE": "dark"}) as dark:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.route("**/*", lambda route: block_external(route, dark.url))
-        page.goto(f"{dark.url}/?date=2020-10-10")
-        frame = page.frame_locator(MAP_FRAME)
-        frame.locator(".leaflet-container[data-kb-date]").wait_for(timeout=60_000)
+        open_explorer(page, f"{dark.url}/?date=2020-10-10")
         app_bg = page.evaluate(
             "getComputedStyle(document.querySelector('.stApp')).backgroundColor")
         assert app_bg != "rgb(255, 255, 255)"  # the page really is dark
@@ -333,6 +332,7 @@ def test_the_map_stays_readable_when_streamlit_runs_dark(browser):
         legend = live.evaluate(
             "getComputedStyle(document.querySelector('.kb-legend')).backgroundColor")
         assert ground == "rgb(223, 232, 238)" and legend.startswith("rgba(255, 255, 255")
+        frame = page.frame_locator(MAP_FRAME)
         assert style_of(frame, "area:cell-stepanakert", "fill").lower() == ORANGE.lower()
         page.screenshot(path=str(ARTIFACTS / "explorer-dark.png"))
         page.close()

@@ -352,13 +352,24 @@ def style_table(timeline: Timeline) -> dict[str, Any]:
 
 
 def map_message(date: dt.date, layers: list[str], naming: str,
-                highlight: list[str] | None = None) -> dict[str, Any]:
+                highlight: list[str] | None = None,
+                report_drawn: bool = False) -> dict[str, Any]:
     """The small message a slider step sends to the browser: the view, not the styles;
-    ``highlight``: the features a comparison of two dates marks (else the latest change)."""
-    message = {"date": date.isoformat(), "layers": list(layers), "naming": naming}
+    ``highlight``: the features a comparison of two dates marks (else the latest change);
+    ``report_drawn``: the map sends back ``DRAWN_VALUE`` once it has drawn (the page then
+    draws its other parts, ``dashboard.views.page``)."""
+    message: dict[str, Any] = {"date": date.isoformat(), "layers": list(layers),
+                               "naming": naming}
     if highlight is not None:
         message["highlight"] = highlight
+    if report_drawn:
+        message["report_drawn"] = True
     return message
+
+
+#: What the map sends back after its first draw when asked to (st_folium's value shape).
+DRAWN_VALUE = {"last_object_clicked": None, "last_object_clicked_tooltip": None,
+               "kb_drawn": True}
 
 
 def safe_json(doc: Any) -> str:
@@ -435,8 +446,20 @@ class _BaseLayers(MacroElement):
     }, 0);
   }
 
+  // Tell the page the map has drawn, once, when its message asks (a new session's first
+  // run, which holds the page's other parts back until then).
+  function reportDrawn() {
+    window.kbReportedDrawn = true;
+    window.parent.postMessage({isStreamlitMessage: true, dataType: "json",
+                               type: "streamlit:setComponentValue",
+                               value: {{ this.drawn_value_json }}}, "*");
+  }
+
   window.kbMap = kb;  // for tests: the shared map object of this frame
-  window.kbApplyState = function (message) { view = message; draw(); };
+  window.kbApplyState = function (message) {
+    view = message; draw();
+    if (message.report_drawn && !window.kbReportedDrawn) { reportDrawn(); }
+  };
   // One observer per frame: a re-rendered map replaces the previous one's.
   if (window.kbObserver) { window.kbObserver.disconnect(); }
   window.kbObserver = new MutationObserver(draw);
@@ -460,6 +483,7 @@ class _BaseLayers(MacroElement):
         self.patterns_json = safe_json(PATTERNS)
         self.legend_json = safe_json([list(item) for item in LEGEND])
         self.model_note_json = safe_json(MODEL_NOTE)
+        self.drawn_value_json = safe_json(DRAWN_VALUE)
         self.label_zoom = LABEL_ZOOM
 
 

@@ -3,6 +3,12 @@
 Session state holds the view: ``date`` (the slider), ``selected``, ``naming``,
 ``layers``, ``basemap`` and ``playing``. Every section reads it; only widget callbacks
 write it, so a link, a button and the slider all go through the same path.
+
+Map first: a session's first run sends the title, the header and the map only; the rest
+(date slider, buttons, display options, place box, details) follows as soon as the map
+reports its first draw (``complete``). A new browser loads the code of each kind of
+Streamlit widget on first use, dozens of files from the Python server; sent together with
+the map, they held its first draw back by about a second (``bench/RESULTS.md``).
 """
 
 from __future__ import annotations
@@ -83,7 +89,29 @@ def init_view(timeline: Timeline) -> None:
         initialised=True, date=view.date, selected=view.selected, naming=view.naming,
         layers=sorted(view.layers, key=list(LAYERS).index), basemap=view.basemap,
         playing=False, notices=notices, last_map_value=None, moment=None,
+        complete=False, complete_by=time.monotonic() + COMPLETE_FALLBACK_S,
     )
+
+
+#: If the map never reports its first draw (its script blocked or broken), the rest of the
+#: page follows after this many seconds anyway.
+COMPLETE_FALLBACK_S = 3.0
+
+
+def page_complete() -> bool:
+    """False until the session's map has drawn (then the whole page is drawn)."""
+    return st.session_state.get("complete", True)
+
+
+def complete_page() -> None:
+    """Draw the whole page: a full run (the call may come from inside the map's fragment)."""
+    st.session_state.complete = True
+    st.rerun()
+
+
+def _complete_when_late() -> None:
+    if not page_complete() and time.monotonic() >= st.session_state.complete_by:
+        complete_page()
 
 
 def current_view() -> urlstate.ViewState:
@@ -92,42 +120,57 @@ def current_view() -> urlstate.ViewState:
                               layers=frozenset(s.layers), basemap=s.basemap)
 
 
+#: The slider's room while the map draws first: the map does not move when it comes.
+SLIDER_PLACE = '<div style="height:56px"></div>'
 #: Project-authored CSS only: less empty space above the title, so the map starts high.
 PAGE_CSS = ("<style>.block-container{padding-top:2.2rem;padding-bottom:1rem}"
             "h1,h2,h3,h4{margin-top:0!important}</style>")
 
 
 def compact_title(text: str) -> None:
-    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    st.html(PAGE_CSS)
     st.markdown(f"##### {text}")
 
 
 def notices() -> None:
-    """What a link asked for but could not get; shown once, then gone."""
-    for notice in st.session_state.pop("notices", []):
+    """What a link asked for but could not get; shown on the session's first page (the
+    map-first run and the run that completes it), then gone."""
+    shown = st.session_state.get("notices", [])
+    if page_complete():
+        st.session_state.pop("notices", None)
+    for notice in shown:
         st.warning(notice, icon="⚠️")
 
 
 # 3. Sidebar: display options ------------------------------------------------------------
 def sidebar(bundle: Bundle) -> None:
     with st.sidebar:
-        st.radio("Place names", list(NAMINGS), format_func=NAMINGS.get, key="naming")
-        st.multiselect("Layers", list(LAYERS), format_func=LAYERS.get, key="layers")
-        st.toggle("Web basemap (needs internet; optional)", key="basemap")
-        st.date_input("Compare with another date", value=None, key="compare_date",
-                      min_value=TIMELINE_START, max_value=TIMELINE_END,
-                      help="The map marks what changed between this date and the shown "
-                           "one; the Text version tab lists it")
+        if page_complete():
+            display_options()
         st.caption("The legend is inside the map (top right).")
         st.caption(f"Data version `{bundle.timeline.dataset.version}` · "
                    f"{md_text(bundle.timeline.dataset.summary())}")
+
+
+def display_options() -> None:
+    """Naming convention, layers, optional web basemap, a second date to compare."""
+    st.radio("Place names", list(NAMINGS), format_func=NAMINGS.get, key="naming")
+    st.multiselect("Layers", list(LAYERS), format_func=LAYERS.get, key="layers")
+    st.toggle("Web basemap (needs internet; optional)", key="basemap")
+    st.date_input("Compare with another date", value=None, key="compare_date",
+                  min_value=TIMELINE_START, max_value=TIMELINE_END,
+                  help="The map marks what changed between this date and the shown "
+                       "one; the Text version tab lists it")
 
 
 # 4. The explorer: time control, map, details (one fragment) -------------------------------
 def explorer(bundle: Bundle) -> None:
     run_every = PLAY_INTERVAL_S if st.session_state.get("playing") else None
     st.fragment(run_every=run_every)(_explorer_body)()
-    time_buttons(bundle.timeline)
+    if page_complete():
+        time_buttons(bundle.timeline)
+    else:
+        st.fragment(run_every=COMPLETE_FALLBACK_S)(_complete_when_late)()
 
 
 def _set_date(value: dt.date) -> None:
@@ -178,9 +221,10 @@ def _explorer_body() -> None:
             map_col, side_col = st.columns([3, 2], gap="small")
             with map_col:
                 map_panel(bundle, state)
-            with side_col:
-                place_finder(timeline)
-                details_panel(timeline, state, st.session_state.selected)
+            if page_complete():
+                with side_col:
+                    place_finder(timeline)
+                    details_panel(timeline, state, st.session_state.selected)
     if text_tab.open:
         with text_tab:
             text_version(timeline, state)
@@ -195,10 +239,14 @@ def _explorer_body() -> None:
             export_section(timeline, state)
     with head:
         header(timeline, state)
-        st.slider(DATE_LABEL, min_value=TIMELINE_START, max_value=TIMELINE_END,
-                  step=dt.timedelta(days=1), format="YYYY-MM-DD", key="date",
-                  label_visibility="collapsed",
-                  help="Drag, or focus the slider and use the arrow keys (one day per press).")
+        if page_complete():
+            st.slider(DATE_LABEL, min_value=TIMELINE_START, max_value=TIMELINE_END,
+                      step=dt.timedelta(days=1), format="YYYY-MM-DD", key="date",
+                      label_visibility="collapsed",
+                      help="Drag, or focus the slider and use the arrow keys (one day per "
+                           "press).")
+        else:
+            st.html(SLIDER_PLACE)
     st.query_params.from_dict(urlstate.to_query(current_view(), timeline.dataset.version))
 
 
@@ -245,7 +293,8 @@ def map_panel(bundle: Bundle, state: State) -> None:
     fmap = mapview.build_map(bundle.geometry_url, bundle.states_url, DATE_LABEL,
                              basemap=view.basemap)
     message = mapview.map_message(state.date, view.layers, view.naming,
-                                  compare_uids(bundle.timeline, state.date))
+                                  compare_uids(bundle.timeline, state.date),
+                                  report_drawn=not page_complete())
     st_folium(
         fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
         feature_group_to_add=mapview.state_layer(message),
@@ -254,6 +303,8 @@ def map_panel(bundle: Bundle, state: State) -> None:
     # st_folium copies a click into st.session_state["map"] (its on_change); reading it
     # there also lets AppTest simulate a click.
     value = st.session_state.get("map")
+    if value is not None and not page_complete():
+        complete_page()  # the map has drawn (it reported so, or it was clicked)
     if value != st.session_state.last_map_value:
         st.session_state.last_map_value = value
         uid = mapview.clicked_uid(value)

@@ -91,7 +91,7 @@
     this.layerOf = {};
     this.shownKey = {};
     this.shownChanged = {};
-    this.shownNaming = null;
+    this.shownNaming = "both";  // the tooltips below are bound with both names
     this.view = null;
     this.villages = {};
     this.near = false;
@@ -139,7 +139,7 @@
 
   /* Fixed labels for the front's villages (zoomed in), or hover labels (zoomed out). */
   KBMap.prototype.villageLabels = function (on) {
-    var self = this, naming = this.shownNaming || "both";
+    var self = this, naming = this.shownNaming;
     this.near = on;
     Object.keys(this.villages).forEach(function (uid) {
       var layer = self.layers[uid];
