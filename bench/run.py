@@ -37,6 +37,7 @@ from tests.browser_support import (
     SLIDER,
     StreamlitServer,
     block_external,
+    running_server,
 )
 
 BENCH = REPO_ROOT / "bench"
@@ -292,9 +293,13 @@ def run(quick: bool, out_dir: Path) -> dict:
     repeats = 1 if quick else 3
     results: dict = {"quick": quick, "machine": machine(), "command": command(quick)}
     log_dir = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    # The servers' disk cache of the prepared dataset starts empty: the first product
+    # server prepares the dataset afresh (a first install); the next reads it back.
+    os.environ["KARABAKH_CACHE_DIR"] = str(log_dir / "cache")
     with sync_playwright() as play, ExitStack() as stack:
         browser = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         stack.callback(browser.close)
+        results["cold_start_empty_cache_ms"] = cold_start_ms(browser, log_dir)
         servers = {}
         for kind, script in {**APPS, **STARTUP_REFERENCES}.items():
             started = time.perf_counter()
@@ -375,6 +380,16 @@ def run(quick: bool, out_dir: Path) -> dict:
     (out_dir / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (out_dir / "RESULTS.md").write_text(render_markdown(results))
     return results
+
+
+def cold_start_ms(browser, log_dir: Path) -> int:
+    """A new product server's first map, the dataset prepared afresh (its disk cache empty)."""
+    started = time.perf_counter()
+    with running_server(log_dir / "product-empty-cache.log") as server:
+        session = Session(browser, server, "product")
+        first_ms = (time.perf_counter() - started) * 1000 + session.open(START)
+        session.close()
+    return round(first_ms)
 
 
 def server_run_ms(steps: int) -> dict:
@@ -486,7 +501,8 @@ def targets(r: dict) -> list[dict]:
             f"{r['bytes_per_step']['product']['median'] / 1000:.1f} KB (median)",
             r["bytes_per_step"]["product"]["median"] <= 50_000),
         row("cold start to first map", "≤ 4 s",
-            f"{r['cold_start_ms']['product'] / 1000:.2f} s (bare st_folium map "
+            f"{r['cold_start_ms']['product'] / 1000:.2f} s (empty disk cache "
+            f"{r['cold_start_empty_cache_ms'] / 1000:.2f} s; bare st_folium map "
             f"{r['cold_start_ms']['bare'] / 1000:.2f} s, floor "
             f"{r['cold_start_ms']['floor'] / 1000:.2f} s)",
             r["cold_start_ms"]["product"] <= 4000),
@@ -590,7 +606,11 @@ def render_markdown(r: dict) -> str:
               "- **product, page complete**: every control on the page too (the product "
               "draws its map first, the rest when the map has drawn): cold start "
               f"{r['cold_start_complete_ms']['product']:,} ms, second visitor "
-              f"{r['second_visitor_complete_ms']['product']:,} ms.", "",
+              f"{r['second_visitor_complete_ms']['product']:,} ms.",
+              "- **product, empty disk cache**: the cold start of a server that prepares "
+              "the dataset afresh, as on a first install (the product's cold start above "
+              "reads it from the disk cache the first server wrote): "
+              f"{r['cold_start_empty_cache_ms']:,} ms.", "",
               f"Page settled, product over floor (p50): {ratio['settled_product_over_floor_p50']}"
               " ×.", "",
               "Rapid scrub (20 presses 30 ms apart, from the last press): map drawn "

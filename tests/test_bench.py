@@ -33,6 +33,9 @@ def test_quick_benchmark_produces_every_figure(tmp_path):
         assert results["bytes_per_step"][app]["median"] > 0
         assert results["cold_start_ms"][app] > 0 and results["second_visitor_ms"][app] > 0
     assert results["cold_start_ms"]["bare"] > 0 and results["second_visitor_ms"]["bare"] > 0
+    assert results["cold_start_empty_cache_ms"] > 0
+    for figure in ("cold_start", "second_visitor"):  # the controls come after the map
+        assert results[f"{figure}_complete_ms"]["product"] > 0
     assert results["click_to_details_ms"]["median"] > 0
     assert results["server_run_ms"]["median"] > 0
     product = results["step_breakdown_ms"]["product"]
