@@ -275,6 +275,7 @@ def click_to_details(session: Session, date: dt.date, place: str, heading: str) 
     """A mouse click at the place's marker, as a reader makes it, to its heading in the
     details panel (a locator click would add Playwright's own checks before clicking)."""
     session.open(date)
+    session.complete_ms()  # a reader clicks on the whole page, once its controls are there
     zoom_on_the_towns(session.page)
     box = session.page.frame_locator(MAP_FRAME).locator(
         f'[data-uid="place:{place}"]').bounding_box()
