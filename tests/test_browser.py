@@ -278,12 +278,22 @@ def test_the_map_and_the_date_control_come_first(browser, server, width, height,
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.route("**/*", lambda route: block_external(route, server.url))
+    received = []  # the server's websocket messages
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: received.append(1)))
     page.goto(f"{server.url}/?date=2020-10-20")
     page.frame_locator(MAP_FRAME).locator(map_drawn_selector()).wait_for(timeout=60_000)
     first_top = page.locator(MAP_FRAME).bounding_box()["y"]  # before the controls come
     page.locator(SLIDER).first.wait_for(timeout=60_000)
+    page.get_by_role("combobox", name="Find a place, area or route").wait_for(timeout=60_000)
     map_box = page.locator(MAP_FRAME).bounding_box()
     assert map_box["y"] == first_top, "the map moved when the controls came"
+    # The frame that reported its first draw is the one still shown (not reloaded) ...
+    assert map_frame(page).evaluate("() => window.kbReportedDrawn === true")
+    # ... and once the page is complete, nothing more runs: no fallback timer is left.
+    page.wait_for_timeout(500)
+    settled = len(received)
+    page.wait_for_timeout(3500)  # longer than the fallback's period
+    assert len(received) == settled, "the server ran again after the page was complete"
     slider = page.locator(SLIDER).first.bounding_box()
     if name == "laptop":  # the map starts in the upper half, the date control just above
         assert map_box["y"] < height / 2
