@@ -121,7 +121,7 @@ def current_view() -> urlstate.ViewState:
 
 
 #: The slider's room while the map draws first: the map does not move when it comes.
-SLIDER_PLACE = '<div style="height:56px"></div>'
+SLIDER_PLACE = '<div style="height:40px"></div>'
 #: Project-authored CSS only: less empty space above the title, so the map starts high.
 PAGE_CSS = ("<style>.block-container{padding-top:2.2rem;padding-bottom:1rem}"
             "h1,h2,h3,h4{margin-top:0!important}</style>")
