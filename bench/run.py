@@ -33,6 +33,7 @@ from dashboard.views.mapview import DRAWN_VALUE
 from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    CONTROLS,
     MAP_FRAME,
     SLIDER,
     StreamlitServer,
@@ -98,10 +99,6 @@ BREAKDOWN_JS = """([map, page]) => {
           biggest_message: biggest[0] - t0, last_message: msgs[msgs.length - 1][0] - t0,
           page_settled: settled - t0, messages: msgs.length};
 }"""
-
-
-#: The last of the product's controls to come (the place box), for "page complete".
-COMPLETE_SELECTOR = {"product": 'input[aria-label^="Find a place"]'}
 
 
 def page_marker(kind: str, date: dt.date) -> str:
@@ -194,8 +191,8 @@ class Session:
         """After ``open``: ms from the navigation until every control is on the page (the
         product draws its map first and its controls when the map has drawn)."""
         self.page.wait_for_function(
-            "(sel) => !sel || document.querySelector(sel) !== null",
-            arg=COMPLETE_SELECTOR.get(self.kind, ""), polling=20, timeout=90_000)
+            "(selectors) => selectors.every(s => document.querySelector(s) !== null)",
+            arg=list(CONTROLS) if self.kind == "product" else [], polling=20, timeout=90_000)
         return self.page.evaluate(
             "() => performance.now() - performance.getEntriesByType('navigation')[0].startTime")
 

@@ -27,6 +27,9 @@ CHROMIUM_ARGS = [
 ]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
+#: The explorer's controls, which the page sends once its map has drawn (the date slider
+#: and the place box): when both are there, the page is complete.
+CONTROLS = (SLIDER, 'input[aria-label^="Find a place"]')
 
 
 def map_drawn_selector(date: str | None = None) -> str:
@@ -40,7 +43,13 @@ def open_explorer(page, url: str, date: str | None = None) -> None:
     controls, which the page sends once the map has drawn."""
     page.goto(url)
     page.frame_locator(MAP_FRAME).locator(map_drawn_selector(date)).wait_for(timeout=60_000)
-    page.locator(SLIDER).first.wait_for(timeout=60_000)
+    wait_for_controls(page)
+
+
+def wait_for_controls(page) -> None:
+    """Until the explorer's page is complete (``CONTROLS``)."""
+    for selector in CONTROLS:
+        page.locator(selector).first.wait_for(timeout=60_000)
 
 
 def free_port() -> int:

@@ -18,6 +18,7 @@ from tests.browser_support import (
     map_drawn_selector,
     open_explorer,
     running_server,
+    wait_for_controls,
 )
 
 pytestmark = pytest.mark.browser
@@ -283,8 +284,7 @@ def test_the_map_and_the_date_control_come_first(browser, server, width, height,
     page.goto(f"{server.url}/?date=2020-10-20")
     page.frame_locator(MAP_FRAME).locator(map_drawn_selector()).wait_for(timeout=60_000)
     first_top = page.locator(MAP_FRAME).bounding_box()["y"]  # before the controls come
-    page.locator(SLIDER).first.wait_for(timeout=60_000)
-    page.get_by_role("combobox", name="Find a place, area or route").wait_for(timeout=60_000)
+    wait_for_controls(page)
     map_box = page.locator(MAP_FRAME).bounding_box()
     assert map_box["y"] == first_top, "the map moved when the controls came"
     # The frame that reported its first draw is the one still shown (not reloaded) ...
