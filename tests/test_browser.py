@@ -295,6 +295,9 @@ def test_the_map_and_the_date_control_come_first(browser, server, width, height,
     page.wait_for_timeout(3500)  # longer than the fallback's period
     assert len(received) == settled, "the server ran again after the page was complete"
     slider = page.locator(SLIDER).first.bounding_box()
+    title = page.locator("h5").first.bounding_box()
+    header = page.locator('[data-testid="stHeader"]').bounding_box()
+    assert title["y"] >= header["y"] + header["height"], "the title is under the header bar"
     if name == "laptop":  # the map starts in the upper half, the date control just above
         assert map_box["y"] < height / 2
         assert 0 < map_box["y"] - (slider["y"] + slider["height"]) < 120

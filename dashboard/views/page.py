@@ -122,8 +122,9 @@ def current_view() -> urlstate.ViewState:
 
 #: The slider's room while the map draws first: the map does not move when it comes.
 SLIDER_PLACE = '<div style="height:40px"></div>'
-#: Project-authored CSS only: less empty space above the title, so the map starts high.
-PAGE_CSS = ("<style>.block-container{padding-top:2.2rem;padding-bottom:1rem}"
+#: Project-authored CSS only: less empty space above the title, so the map starts high,
+#: but none under Streamlit's header bar (3.75rem, opaque on narrow screens).
+PAGE_CSS = ("<style>.block-container{padding-top:3.75rem;padding-bottom:1rem}"
             "h1,h2,h3,h4{margin-top:0!important}</style>")
 
 
