@@ -321,6 +321,21 @@ def test_the_place_box_opens_a_place_by_keyboard_alone(page, server):
     assert "place=shusha" in page.url
 
 
+def test_the_keyboard_passes_the_map_in_three_stops(page, server):
+    """From the Map tab, the map's controls are tab stops (zoom in, zoom out, legend); its
+    ~800 shapes are not, so the fourth Tab reaches the place box."""
+    open_map(page, server, "?date=2020-10-20", "2020-10-20")
+    page.get_by_role("tab", name="Map").focus()
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("() => document.activeElement.tagName === 'IFRAME' ? "
+                                   "'map' : document.activeElement.getAttribute('aria-label')"))
+        if stops[-1] != "map":
+            break
+    assert stops == ["map", "map", "map", "Find a place, area or route"], stops
+
+
 def test_a_link_made_on_older_data_says_so_and_still_opens(page, server, dataset):
     open_map(page, server, "?date=2022-12-20&v=000000000000", "2022-12-20")
     notice = page.get_by_text("data version '000000000000'", exact=False)

@@ -179,6 +179,21 @@ def test_keyboard_moves_the_date(page, served):
     assert page.evaluate("karabakhMap.view().date") > TIMELINE_START.isoformat()
 
 
+def test_the_keyboard_passes_the_map_in_four_stops(page, served):
+    """From the page's start: the map (arrow keys pan it), zoom in, zoom out and the
+    legend are tab stops; the map's ~800 shapes are not, so the fifth Tab reaches the date
+    controls."""
+    open_site(page, served, "?date=2020-10-20")
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("() => document.activeElement.id || "
+                                   "document.activeElement.tagName"))
+        if stops[-1] == "kb-prev":
+            break
+    assert stops == ["map", "A", "A", "SUMMARY", "kb-prev"], stops
+
+
 def test_bad_links_fall_back_with_a_notice(page, served):
     open_site(page, served, "?date=2020-13-45&names=klingon&place=nowhere&layers=x,places&v=0ld")
     notice = page.locator("#kb-notices").inner_text()

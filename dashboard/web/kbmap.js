@@ -115,6 +115,14 @@
         });
       }
     }).addTo(map);
+    // Leaflet listens for focus on every feature (to show its tooltip), which makes each of
+    // the ~800 shapes a tab stop in Chromium: a keyboard user would tab through them all
+    // before reaching the page's controls. Keep them out of the tab order; the place box
+    // is the keyboard's way to a place.
+    Object.keys(this.layers).forEach(function (uid) {
+      var el = self.layers[uid].getElement && self.layers[uid].getElement();
+      if (el) { el.setAttribute("tabindex", "-1"); }
+    });
     addPatterns(map, opts.patterns || {});
     // Village names only when zoomed in: hundreds of labels would bury the map.
     function zoomClass() {
