@@ -154,6 +154,12 @@ class Timeline:
             return self._claims_by_place.get(settlement, ()) if settlement else ()
         return self._claims_by_place.get(target_id, ()) if kind == "place" else ()
 
+    def front_moves(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """The dates from ``start`` to ``end`` on which a front cell changed (its holder, or
+        a claim standing over it)."""
+        return [s.date for s in self.snapshots if start <= s.date <= end
+                and any(uid.startswith("area:cell-") for uid in s.changed)]
+
     def previous_change(self, date: dt.date) -> dt.date | None:
         i = bisect.bisect_left(self.change_dates, date) - 1
         return self.change_dates[i] if i >= 0 else None

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from dashboard.config import REPO_ROOT
 from dashboard.geobuild import cells as cells_build
 from dashboard.model import TIMELINE_END, TIMELINE_START, AreaKind, Controller
+from dashboard.views import about
 
 WAR_START, STATEMENT = dt.date(2020, 9, 27), dt.date(2020, 11, 10)
 
@@ -51,6 +52,15 @@ def test_the_front_moves_on_many_war_dates(timeline):
              and any(uid.startswith("area:cell-") for uid in s.changed)}
     # 27 of the 45 days: on the others no settlement was named (geodata/README.md).
     assert len(moved) >= 27
+    assert timeline.front_moves(WAR_START, STATEMENT) == sorted(moved)
+
+
+def test_the_method_and_the_geodata_readme_count_the_front_moves_as_the_data_does(timeline):
+    moved, days = len(timeline.front_moves(WAR_START, STATEMENT)), 45
+    assert f"moves on {moved} of the {days} days" in about.method_text(timeline)
+    readme = (REPO_ROOT / "geodata" / "README.md").read_text(encoding="utf-8")
+    assert f"the **{moved} days** on which" in readme
+    assert f"the other {days - moved} days" in readme
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The README must not name a make target or CLI command that does not exist."""
+"""The README must not name a make target or CLI command that does not exist, nor give
+the front's counts other than the data's."""
 
 from __future__ import annotations
 
@@ -49,3 +50,11 @@ def test_make_help_lists_the_readme_targets():
     assert done.returncode == 0
     for target in ("run", "test", "validate"):
         assert target in done.stdout
+
+
+def test_the_readmes_counts_of_the_front_are_the_datas(dataset):
+    found = re.search(r"(\d+) settlements with cited coordinates and (\d+)\s+dated claims",
+                      README)
+    assert found, "the README no longer gives the front's counts"
+    settlements = {area.settlement for area in dataset.areas.values() if area.settlement}
+    assert (int(found[1]), int(found[2])) == (len(settlements), len(dataset.claims))

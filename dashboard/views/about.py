@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import streamlit as st
@@ -30,7 +31,7 @@ claims to control"), the rest of a unit only with the unit. Areas inside Armenia
 schematic: where and how large officials said, not their outline. What the front can tell:
 which settlements each side announced, denied or acknowledged, and when. What it cannot:
 where the lines ran between villages, or any day on which no settlement was named (during
-the 2020 war the modelled front moves on 27 of the 45 days; on the others the statements
+the 2020 war the modelled front moves on {moved} of the {days} days; on the others the statements
 named heights and directions only, and the map does not interpolate).
 
 **Dates.** Where sources disagree, an event keeps every alternative date with its sources
@@ -64,11 +65,21 @@ place id, what is wrong and a source; or send a pull request editing the YAML, t
 `python -m dashboard validate`.
 """
 
+#: The 2020 war, from the first day's fighting to the 10 November statement.
+WAR = (dt.date(2020, 9, 27), dt.date(2020, 11, 10))
+
+
+def method_text(timeline: Timeline) -> str:
+    """The methodology, with the counts that come from the data."""
+    start, end = WAR
+    return METHOD.format(moved=len(timeline.front_moves(start, end)),
+                         days=(end - start).days + 1)
+
 
 def render(timeline: Timeline) -> None:
     data = timeline.dataset
     with st.expander("About this map: methodology, sources, licences, corrections"):
-        st.markdown(METHOD)
+        st.markdown(method_text(timeline))
         publishers = Counter(s.publisher for s in data.sources.values())
         top = ", ".join(f"{md_text(p)} ({n})" for p, n in publishers.most_common(12))
         st.markdown(f"**Dataset** `{data.version}`: {md_text(data.summary())}. "
