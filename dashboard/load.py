@@ -86,13 +86,15 @@ class Dataset:
     claims: tuple[Claim, ...]  # sorted by (date, id)
     version: str  # short digest of the bytes this load parsed
 
-    def summary(self) -> str:
+    def counts(self) -> str:
         return (
             f"{len(self.places)} places, {len(self.areas)} areas, {len(self.routes)} routes, "
             f"{len(self.events)} events, {len(self.claims)} claims, "
-            f"{len(self.sources)} sources "
-            f"(data version {self.version})"
+            f"{len(self.sources)} sources"
         )
+
+    def summary(self) -> str:
+        return f"{self.counts()} (data version {self.version})"
 
 
 class _Collector:

@@ -50,7 +50,7 @@ def app(monkeypatch):
     return at
 
 
-def test_first_run_sends_the_map_first_then_the_rest(monkeypatch):
+def test_first_run_sends_the_map_first_then_the_rest(monkeypatch, dataset):
     """A new session's first run: title, header and map (asked to report its draw); the
     slider, buttons, options and place box come on the run the map's report starts."""
     monkeypatch.delenv("KARABAKH_DATA_DIR", raising=False)
@@ -61,6 +61,8 @@ def test_first_run_sends_the_map_first_then_the_rest(monkeypatch):
     assert "10 October 2020" in _texts(at)
     assert not at.slider and not at.button and not at.selectbox and not at.radio
     assert "Data version" in _texts(at)  # the sidebar is there from the start
+    caption = next(c.value for c in at.sidebar.caption if "Data version" in c.value)
+    assert caption.count(dataset.version) == 1  # named once
     message = _map_message(at)
     assert message["report_drawn"] is True and message["date"] == "2020-10-10"
     at.session_state["map"] = dict(DRAWN_VALUE)  # what the map sends back

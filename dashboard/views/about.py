@@ -82,5 +82,5 @@ def render(timeline: Timeline) -> None:
         st.markdown(method_text(timeline))
         publishers = Counter(s.publisher for s in data.sources.values())
         top = ", ".join(f"{md_text(p)} ({n})" for p, n in publishers.most_common(12))
-        st.markdown(f"**Dataset** `{data.version}`: {md_text(data.summary())}. "
+        st.markdown(f"**Dataset** `{data.version}`: {md_text(data.counts())}. "
                     f"Most cited publishers: {top}.")

@@ -123,9 +123,14 @@ def current_view() -> urlstate.ViewState:
 #: The slider's room while the map draws first: the map does not move when it comes.
 SLIDER_PLACE = '<div style="height:40px"></div>'
 #: Project-authored CSS only: less empty space above the title, so the map starts high,
-#: but none under Streamlit's header bar (3.75rem, opaque on narrow screens).
+#: but none under Streamlit's header bar (3.75rem, opaque on narrow screens); on a phone
+#: the title and the header (date, km², latest event) in smaller type, so the map starts
+#: higher on the first screen.
 PAGE_CSS = ("<style>.block-container{padding-top:3.75rem;padding-bottom:1rem}"
-            "h1,h2,h3,h4{margin-top:0!important}</style>")
+            "h1,h2,h3,h4{margin-top:0!important}"
+            "@media (max-width:640px){.block-container h5{font-size:1rem}"
+            ".st-key-kb-head h4{font-size:1.3rem}"
+            ".st-key-kb-head p{font-size:.875rem;line-height:1.45}}</style>")
 
 
 def compact_title(text: str) -> None:
@@ -150,7 +155,7 @@ def sidebar(bundle: Bundle) -> None:
             display_options()
         st.caption("The legend is inside the map (top right).")
         st.caption(f"Data version `{bundle.timeline.dataset.version}` · "
-                   f"{md_text(bundle.timeline.dataset.summary())}")
+                   f"{md_text(bundle.timeline.dataset.counts())}")
 
 
 def display_options() -> None:
@@ -212,7 +217,7 @@ def _explorer_body() -> None:
     _advance_if_playing(timeline)
     state = timeline.state_at(st.session_state.date)
     # Filled last, shown first: the map's message leaves the server before the header's.
-    head = st.container()
+    head = st.container(key="kb-head")
     # Lazy tabs: only the open tab runs, so a slider step on the map sends no chart.
     map_tab, text_tab, events_tab, charts_tab, export_tab = st.tabs(
         ["Map", "Text version", "Events table", "Charts", "Export & cite"],
