@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
 #: The explorer's controls, which the page sends once its map has drawn (the date slider
 #: and the place box): when both are there, the page is complete.

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from dashboard.config import REPO_ROOT
-from dashboard.views.mapview import BLUE, LAYERS, ORANGE, VERMILLION, style_keys
+from dashboard.views.mapview import BLUE, FRAME_TITLE, LAYERS, ORANGE, VERMILLION, style_keys
 from tests.browser_support import (
     MAP_FRAME,
     SLIDER,
@@ -334,6 +334,8 @@ def test_the_keyboard_passes_the_map_in_three_stops(page, server):
         if stops[-1] != "map":
             break
     assert stops == ["map", "map", "map", "Find a place, area or route"], stops
+    # A screen reader names the map frame for what it is, and the keyboard's way past it.
+    assert page.locator(MAP_FRAME).get_attribute("title") == FRAME_TITLE
 
 
 def test_a_link_made_on_older_data_says_so_and_still_opens(page, server, dataset):

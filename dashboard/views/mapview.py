@@ -367,6 +367,11 @@ def map_message(date: dt.date, layers: list[str], naming: str,
     return message
 
 
+#: The map frame's accessible name (st_folium's frame is otherwise named after the component).
+FRAME_TITLE = ("Map of who held what on the date shown; open a place by keyboard with "
+               "'Find a place, area or route'")
+
+
 #: What the map sends back after its first draw when asked to (st_folium's value shape).
 DRAWN_VALUE = {"last_object_clicked": None, "last_object_clicked_tooltip": None,
                "kb_drawn": True}
@@ -455,6 +460,9 @@ class _BaseLayers(MacroElement):
                                value: {{ this.drawn_value_json }}}, "*");
   }
 
+  // The frame's accessible name: what a screen reader announces for the map.
+  try { if (window.frameElement) { window.frameElement.title = {{ this.frame_title_json }}; } }
+  catch (err) { /* not same origin: the page's own name stays */ }
   window.kbMap = kb;  // for tests: the shared map object of this frame
   window.kbApplyState = function (message) {
     view = message; draw();
@@ -484,6 +492,7 @@ class _BaseLayers(MacroElement):
         self.legend_json = safe_json([list(item) for item in LEGEND])
         self.model_note_json = safe_json(MODEL_NOTE)
         self.drawn_value_json = safe_json(DRAWN_VALUE)
+        self.frame_title_json = safe_json(FRAME_TITLE)
         self.label_zoom = LABEL_ZOOM
 
 
