@@ -53,6 +53,15 @@ def test_quick_benchmark_produces_every_figure(tmp_path):
     assert all(t["figure"] in table for t in results["targets"])
 
 
+def test_the_startup_diagnosis_gives_every_part_for_every_app():
+    done = _run("bench/startup.py", "--runs", "1")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rows = {line.split(" | ")[0]: line.split(" | ")[1:] for line in done.stdout.splitlines()}
+    for app in ("product", "bare"):  # total, healthy, open, map message, frame, map drawn
+        assert all(part.replace(",", "").isdigit() for part in rows[app]), rows[app]
+    assert all(part.replace(",", "").isdigit() for part in rows["floor"][:3])
+
+
 def test_load_smoke_holds_every_session_without_server_errors(tmp_path):
     done = _run("bench/load.py", "--sessions", "3", "--minutes", "0.25", "--out",
                 str(tmp_path))
