@@ -157,8 +157,9 @@ class Timeline:
     def front_moves(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """The dates from ``start`` to ``end`` on which a front cell changed (its holder, or
         a claim standing over it)."""
-        return [s.date for s in self.snapshots if start <= s.date <= end
-                and any(uid.startswith("area:cell-") for uid in s.changed)]
+        cells = {f"area:{c}" for unit_cells in self.cells.values() for c in unit_cells}
+        return [s.date for s in self.snapshots
+                if start <= s.date <= end and not cells.isdisjoint(s.changed)]
 
     def previous_change(self, date: dt.date) -> dt.date | None:
         i = bisect.bisect_left(self.change_dates, date) - 1
