@@ -52,6 +52,13 @@ def wait_for_controls(page) -> None:
         page.locator(selector).first.wait_for(timeout=60_000)
 
 
+def wait_for_url_with(page, *parts: str) -> None:
+    """Until the page's address holds every one of ``parts``. Streamlit writes query
+    parameters to the address in its own message, which can come after the page has drawn
+    what they describe, so a test reads the address only once it has caught up."""
+    page.wait_for_url(lambda url: all(part in url for part in parts), timeout=30_000)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -19,6 +19,7 @@ from tests.browser_support import (
     open_explorer,
     running_server,
     wait_for_controls,
+    wait_for_url_with,
 )
 
 pytestmark = pytest.mark.browser
@@ -181,7 +182,7 @@ def test_clicking_shusha_shows_its_events_with_source_links(page, server):
     page.get_by_text("taken", exact=False).first.wait_for()
     link = page.locator('a[href^="http"]').filter(has_text="Wikipedia").first
     assert link.get_attribute("href").startswith(("http://", "https://"))
-    assert "place=shusha" in page.url
+    wait_for_url_with(page, "place=shusha")
 
 
 def test_a_denied_claim_is_drawn_hatched_and_its_village_shows_claim_and_denial(page, server):
@@ -196,7 +197,7 @@ def test_a_denied_claim_is_drawn_hatched_and_its_village_shows_claim_and_denial(
     page.get_by_text("Denied", exact=False).first.wait_for()
     page.get_by_text("Claimed by Azerbaijan", exact=False).first.wait_for()
     assert page.locator('a[href^="http"]').count() >= 3
-    assert "place=hadrut" in page.url
+    wait_for_url_with(page, "place=hadrut")
 
 
 def test_areas_inside_armenia_are_drawn_in_september_2022_and_show_their_sources(page,
@@ -318,7 +319,7 @@ def test_the_place_box_opens_a_place_by_keyboard_alone(page, server):
     page.keyboard.press("Enter")
     page.locator("h4").filter(has_text="Shushi / Shusha").wait_for(timeout=30_000)
     assert page.get_by_text("event(s)", exact=False).count() >= 1
-    assert "place=shusha" in page.url
+    wait_for_url_with(page, "place=shusha")
 
 
 def test_the_keyboard_passes_the_map_in_three_stops(page, server):
@@ -343,7 +344,7 @@ def test_a_link_made_on_older_data_says_so_and_still_opens(page, server, dataset
     notice = page.get_by_text("data version '000000000000'", exact=False)
     notice.first.wait_for(timeout=30_000)
     assert dataset.version in notice.first.inner_text()
-    assert f"v={dataset.version}" in page.url
+    wait_for_url_with(page, f"v={dataset.version}")
 
 
 def test_the_map_stays_readable_when_streamlit_runs_dark(browser):
@@ -392,8 +393,7 @@ def test_an_events_table_row_moves_the_slider_and_selects_its_place(page, server
     # The grid is a canvas: its first data row sits under the header row (about 35 px);
     # the selection box is in the leftmost column.
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
-    page.wait_for_url(lambda url: "date=2020-11-08" in url and "place=shusha" in url,
-                      timeout=30_000)
+    wait_for_url_with(page, "date=2020-11-08", "place=shusha")
     page.get_by_role("tab", name="Map").click()
     page.locator("h4").filter(has_text="Shushi / Shusha").wait_for(timeout=30_000)
     frame = page.frame_locator(MAP_FRAME)
