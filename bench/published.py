@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import statistics
 import tempfile
 import threading
 import time
@@ -20,6 +21,7 @@ from pathlib import Path
 from dashboard.config import default_data_dir
 from dashboard.engine import Timeline
 from dashboard.load import load_dataset
+from dashboard.views import mapview
 from dashboard.views.publish import publish
 from tests.browser_support import block_external, free_port
 
@@ -68,6 +70,51 @@ def cold_visit(browser, url: str, date: str) -> dict:
     return {"first_map_ms": round(ms), "first_view_bytes": first_view}
 
 
+#: Zoom the map from its first view to where every village is named (``labelZoom``) and
+#: back, ``runs`` times: ms of browser work (the zoom and the layout it causes), with the
+#: map's own fixed labels and with Leaflet's, which measure themselves to take their place
+#: (the reference: the same labels with their own ``_setPosition`` taken away).
+ZOOM_JS = """async ([runs, zoom]) => {
+  const map = window.karabakhMap.map, start = [map.getCenter(), map.getZoom()];
+  let fixed = null;  // a town's fixed label: its prototype is the map's label class
+  map.eachLayer(l => { const t = l.getTooltip && l.getTooltip();
+                       if (t && t.options.permanent) { fixed = fixed || t; } });
+  const proto = Object.getPrototypeOf(fixed), own = proto._setPosition;
+  const ms = {own: [], leaflet: []};
+  let labels = 0;
+  function zoomIn(kind) {
+    if (kind === "leaflet") { delete proto._setPosition; }
+    const t = performance.now();
+    map.setView([39.6, 46.9], zoom, {animate: false});
+    void document.body.offsetHeight;  // the layout the labels cause, inside the figure
+    ms[kind].push(performance.now() - t);
+    labels = document.querySelectorAll(".kb-village").length;
+    proto._setPosition = own;
+    map.setView(start[0], start[1], {animate: false});
+  }
+  // Leaflet removes closed labels after their 200 ms fade: wait for that between zooms.
+  const settle = () => new Promise(done => setTimeout(done, 400));
+  for (let i = 0; i < runs; i++) {
+    for (const kind of ["own", "leaflet"]) { zoomIn(kind); await settle(); }
+  }
+  return {labels, ms};
+}"""
+
+
+def zoom_to_names(browser, url: str, date: str, runs: int) -> dict:
+    """The zoom that names every village, with the map's labels and with Leaflet's."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.route("**/*", lambda route: block_external(route, url))
+    page.goto(f"{url}/?date={date}")
+    page.wait_for_selector(f'.leaflet-container[data-kb-date="{date}"]', timeout=60_000)
+    got = page.evaluate(ZOOM_JS, [runs, mapview.LABEL_ZOOM])
+    context.close()
+    median = {kind: round(statistics.median(values)) for kind, values in got["ms"].items()}
+    return {"village_labels": got["labels"], "runs": runs, "own_ms": median["own"],
+            "leaflet_ms": median["leaflet"]}
+
+
 def many_clients(url: str, version: str, clients: int) -> dict:
     """``clients`` at once, each fetching every file of the first view; errors counted."""
     base = f"{url}/v/{version}/"
@@ -101,5 +148,7 @@ def measure(browser, date: str, clients: int) -> dict:
     publish_s = time.perf_counter() - started
     with static_site(out) as url:
         visit = cold_visit(browser, url, date)
+        zoom = zoom_to_names(browser, url, date, 3 if clients < 100 else 9)
         load = many_clients(url, timeline.dataset.version, clients)
-    return {"publish_s_without_pictures": round(publish_s, 1), **visit, "load": load}
+    return {"publish_s_without_pictures": round(publish_s, 1), **visit, "zoom": zoom,
+            "load": load}

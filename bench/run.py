@@ -475,6 +475,8 @@ def ratios(r: dict) -> dict:
             r["published"]["first_map_ms"] / r["second_visitor_ms"]["product"], 2),
         "published_bytes_over_explorer": round(
             r["published"]["first_view_bytes"] / r["first_load_bytes"]["product"], 2),
+        "zoom_own_over_leaflet_labels": round(
+            r["published"]["zoom"]["own_ms"] / r["published"]["zoom"]["leaflet_ms"], 2),
     }
 
 
@@ -527,6 +529,11 @@ def targets(r: dict) -> list[dict]:
             f"{ratio['published_bytes_over_explorer']} × the explorer's "
             f"{r['first_load_bytes']['product'] / 1e6:.2f} MB",
             ratio["published_bytes_over_explorer"] <= 0.3),
+        row(f"zoom in to the {r['published']['zoom']['village_labels']} village names p50",
+            "≤ 0.25 × Leaflet's own labels",
+            f"{r['published']['zoom']['own_ms']} ms = {ratio['zoom_own_over_leaflet_labels']}"
+            f" × Leaflet's {r['published']['zoom']['leaflet_ms']} ms",
+            ratio["zoom_own_over_leaflet_labels"] <= 0.25),
         row(f"published: {r['published']['load']['clients']} concurrent clients",
             "0 errors", f"{r['published']['load']['errors']} errors in "
             f"{r['published']['load']['requests']:,} requests "

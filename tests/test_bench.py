@@ -48,7 +48,9 @@ def test_quick_benchmark_produces_every_figure(tmp_path):
     published = results["published"]
     assert published["first_map_ms"] > 0 and published["first_view_bytes"] > 0
     assert published["load"]["requests"] == published["load"]["clients"] * 10
-    assert len(results["targets"]) == 13
+    zoom = published["zoom"]  # the map's labels beside Leaflet's, at the names' zoom
+    assert zoom["village_labels"] > 100 and zoom["own_ms"] > 0 and zoom["leaflet_ms"] > 0
+    assert len(results["targets"]) == 14
     table = (tmp_path / "RESULTS.md").read_text()
     assert all(t["figure"] in table for t in results["targets"])
 

@@ -166,6 +166,39 @@ def test_click_and_picker_open_events_with_sources(page, served):
     assert details.locator("button.kb-when").count() >= 2
 
 
+#: Every open name (towns, and villages zoomed in) beside its point: [uid, point's right
+#: edge, its vertical middle, the name's left edge, its vertical middle], in px.
+NAMES_JS = """() => {
+  const out = [];
+  karabakhMap.map.eachLayer(layer => {
+    const tip = layer.getTooltip && layer.getTooltip(), el = layer.getElement && layer.getElement();
+    if (!tip || !tip.options.permanent || !tip.isOpen() || !el || el.style.display === "none") {
+      return;
+    }
+    const point = el.getBoundingClientRect(), name = tip.getElement().getBoundingClientRect();
+    // Off the view, a point is not drawn; zoomed out, a village's name is hidden.
+    if (point.width === 0 || name.height === 0) { return; }
+    out.push([el.getAttribute("data-uid"), point.right, (point.top + point.bottom) / 2,
+              name.left, (name.top + name.bottom) / 2]);
+  });
+  return out;
+}"""
+
+
+def test_every_name_sits_beside_its_point_at_every_zoom(page, served):
+    """The map places its fixed names itself (without measuring each one): right of the
+    point, centred on it, zoomed out (towns) and zoomed in (villages too)."""
+    open_site(page, served, "?date=2020-10-20")
+    towns = page.evaluate(NAMES_JS)
+    page.evaluate("karabakhMap.map.setView([39.6, 46.9], 11, {animate: false})")
+    page.locator(".kb-village").first.wait_for()
+    near = page.evaluate(NAMES_JS)
+    assert len(towns) >= 10 and len(near) > len(towns) + 100, (len(towns), len(near))
+    for uid, right, middle, left, name_middle in towns + near:
+        assert right - 2 <= left <= right + 12, (uid, right, left)
+        assert abs(name_middle - middle) <= 1.5, (uid, middle, name_middle)
+
+
 def test_keyboard_moves_the_date(page, served):
     open_site(page, served, "?date=2020-11-09")
     page.focus("#kb-date")

@@ -80,6 +80,25 @@
     return "background:" + fill + ";border:2px " + border;
   }
 
+  /* A name fixed beside its place (towns always, villages when zoomed in). Leaflet's
+   * tooltip measures its own box to place itself, which makes the browser lay the page
+   * out once per label: about 1 s of work when the villages' hundreds of names open. This
+   * label measures nothing; kbmap.css centres it on its point (translate: 0 -50%). */
+  var FixedLabel = L.Tooltip.extend({
+    _setPosition: function (pos) {
+      var container = this._container;
+      L.DomUtil.removeClass(container, "leaflet-tooltip-left");
+      L.DomUtil.addClass(container, "leaflet-tooltip-right");
+      L.DomUtil.setPosition(container,
+                            pos.add(L.point(this.options.offset)).add(this._getAnchor()));
+    }
+  });
+
+  /* Bind a label: fixed (FixedLabel, to the right) or shown on hover (Leaflet's own). */
+  function bindLabel(layer, html, options) {
+    layer.bindTooltip(options.permanent ? new FixedLabel().setContent(html) : html, options);
+  }
+
   function KBMap(map, opts) {
     var self = this;
     this.map = map;
@@ -106,7 +125,7 @@
         if (p.zoomLabel) { self.villages[p.uid] = true; }
         // Villages get a fixed label only when zoomed in (villageLabels): hundreds of open
         // labels would slow the first draw and bury the map.
-        layer.bindTooltip(self.tip(p.uid, "both"), {
+        bindLabel(layer, self.tip(p.uid, "both"), {
           permanent: fixed, direction: fixed ? "right" : "auto",
           sticky: !fixed && f.geometry.type !== "Point",
           className: fixed ? "kb-town" : "kb-tip", opacity: 0.9});
@@ -152,7 +171,7 @@
     Object.keys(this.villages).forEach(function (uid) {
       var layer = self.layers[uid];
       layer.unbindTooltip();
-      layer.bindTooltip(self.tip(uid, naming), on ?
+      bindLabel(layer, self.tip(uid, naming), on ?
         {permanent: true, direction: "right", className: "kb-town kb-village", opacity: 0.9} :
         {direction: "auto", className: "kb-tip", opacity: 0.9});
       if (on && self.shownKey[uid]) { layer.openTooltip(); }
