@@ -77,6 +77,12 @@ def test_map_draws_its_overlays_offline(page, server):
     assert frame.locator('[data-uid="place:shusha"]').is_visible()
     assert page.external_requests == [], "the map must not need the internet"
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+    # The map's data files were requested before Leaflet, so they arrive while the map's
+    # scripts load (mapview.early_fetch_script).
+    started = map_frame(page).evaluate("""() => Object.fromEntries(
+        performance.getEntriesByType('resource').reverse()
+          .map(r => [r.name.split('/').pop().split('-')[0], r.startTime]))""")
+    assert started["geometry"] < started["leaflet.js"] and started["states"] < started["leaflet.js"]
 
 
 def test_arrow_key_across_a_change_date_restyles_without_reloading(page, server):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import unquote
 
 import pytest
 
@@ -145,6 +146,15 @@ def test_map_loads_leaflet_from_the_app_not_a_cdn():
     assert "/app/static/leaflet-" in html
     for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "unpkg", "tile.openstreetmap"):
         assert cdn not in html, cdn
+
+
+def test_the_maps_data_files_are_fetched_before_its_scripts_load():
+    urls = ("/app/static/generated/geometry-x.json", "/app/static/generated/states-x.json")
+    fmap = mapview.build_map(*urls, "Date")
+    first = fmap.default_js[0][1]  # st_folium loads the scripts in this order, one by one
+    assert first == mapview.early_fetch_script(*urls)
+    assert first.startswith("data:text/javascript,")
+    assert all(url in unquote(first) for url in urls)
 
 
 def test_web_basemap_only_when_asked():

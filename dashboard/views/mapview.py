@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 import folium
 from branca.element import MacroElement
@@ -403,6 +404,8 @@ class _BaseLayers(MacroElement):
   }
   var SLIDER_LABEL = {{ this.slider_label_json }};
   function getJSON(url) {
+    var early = (window.kbEarly || {})[url];  // fetched while the scripts loaded
+    if (early !== undefined) { delete window.kbEarly[url]; return JSON.parse(early); }
     // Synchronous on purpose: the layers must exist before st_folium binds click handlers.
     var request = new XMLHttpRequest();
     request.open("GET", url, false);
@@ -522,6 +525,19 @@ LABEL_ZOOM = 11
 MAP_ZOOM = 8
 
 
+def early_fetch_script(*urls: str) -> str:
+    """A script (as a ``data:`` URL) that starts fetching ``urls`` at once. st_folium loads
+    the map's scripts one after another; this one goes first, so the map's data files
+    arrive while Leaflet and kbmap.js load, and the map finds them in ``window.kbEarly``
+    (it fetches them itself if they have not arrived yet)."""
+    script = ("(function (urls) { var got = window.kbEarly = {};"
+              " urls.forEach(function (url) { var r = new XMLHttpRequest();"
+              " r.open('GET', url); r.onload = function () {"
+              " if (r.status === 200) { got[url] = r.responseText; } }; r.send(); });"
+              f" }})({safe_json(list(urls))});")
+    return "data:text/javascript," + quote(script)
+
+
 def build_map(geometry_url: str, states_url: str, slider_label: str,
               basemap: bool = False) -> folium.Map:
     """The base map: no web assets, no tiles unless ``basemap`` (an optional extra)."""
@@ -531,7 +547,8 @@ def build_map(geometry_url: str, states_url: str, slider_label: str,
     fmap = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, min_zoom=6,
                       max_zoom=13, control_scale=True, keyboard=False, zoom_snap=0.25)
     # Serve Leaflet from the app itself; folium's default list points at CDNs.
-    fmap.default_js = [("leaflet", LEAFLET_JS), ("kbmap", publish_web("kbmap.js"))]
+    fmap.default_js = [("kb_early", early_fetch_script(geometry_url, states_url)),
+                       ("leaflet", LEAFLET_JS), ("kbmap", publish_web("kbmap.js"))]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS), ("kbmap_css", publish_web("kbmap.css"))]
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (web, optional)").add_to(fmap)
