@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -283,3 +286,29 @@ def test_details_show_the_cards_nearest_the_date_then_all_on_request(app):
     show_all.click().run()
     assert len(card_dates()) == total > CARD_WINDOW
     assert not any(b.key == "details-all" for b in app.button)
+
+
+WARM_CHECK = """
+import sys
+from dashboard.views import page
+page.warm()
+import streamlit.delta_generator as dg
+print(sorted(m for m in ("pandas", "folium.plugins", "streamlit.components.v1",
+                         "streamlit.emojis") if m in sys.modules))
+print(dg._use_warning_has_been_displayed)
+"""
+
+
+def test_the_warm_up_does_what_a_first_page_run_would_do_first(tmp_path):
+    """``dashboard.serve`` runs ``page.warm`` while a first visitor's browser loads: it
+    leaves the dataset in the disk cache, the page's slow imports done and Streamlit's
+    once-per-process look at the call stack made (so the first run does none of it)."""
+    done = subprocess.run([sys.executable, "-c", WARM_CHECK], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "KARABAKH_CACHE_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules, looked = done.stdout.splitlines()[-2:]
+    assert modules == str(["folium.plugins", "pandas", "streamlit.components.v1",
+                           "streamlit.emojis"])
+    assert looked == "True"
+    assert any(tmp_path.rglob("*")), "the prepared dataset is in the disk cache"
