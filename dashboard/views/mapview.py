@@ -529,13 +529,13 @@ def early_fetch_script(*urls: str) -> str:
     """A script (as a ``data:`` URL) that starts fetching ``urls`` at once. st_folium loads
     the map's scripts one after another; this one goes first, so the map's data files
     arrive while Leaflet and kbmap.js load, and the map finds them in ``window.kbEarly``
-    (it fetches them itself if they have not arrived yet)."""
-    script = ("(function (urls) { var got = window.kbEarly = {};"
-              " urls.forEach(function (url) { var r = new XMLHttpRequest();"
-              " r.open('GET', url); r.onload = function () {"
-              " if (r.status === 200) { got[url] = r.responseText; } }; r.send(); });"
-              f" }})({safe_json(list(urls))});")
-    return "data:text/javascript," + quote(script)
+    (it fetches them itself if they have not arrived yet). Compact, because st_folium
+    sends its list of scripts with every step."""
+    script = ("(function(urls){var got=window.kbEarly={};urls.forEach(function(url){"
+              "var r=new XMLHttpRequest();r.open('GET',url);r.onload=function(){"
+              "if(r.status===200){got[url]=r.responseText;}};r.send();});})"
+              f"({safe_json(list(urls))});")
+    return "data:text/javascript," + quote(script, safe="/:;,=(){}[]._-!'+")
 
 
 def build_map(geometry_url: str, states_url: str, slider_label: str,
