@@ -369,6 +369,7 @@ def start_ups(browser, log_dir: Path, rounds: int, results: dict,
         for kind, script in {**APPS, **STARTUP_REFERENCES}.items():
             started = time.perf_counter()
             server = StreamlitServer(log_dir / f"{kind}-{round_}.log", script=script)
+            stack.callback(server.stop)  # also if a measurement fails (stop is idempotent)
             server.wait_healthy()
             first = Session(browser, server, kind)
             boot_ms = (time.perf_counter() - started) * 1000
@@ -382,7 +383,6 @@ def start_ups(browser, log_dir: Path, rounds: int, results: dict,
             first.close()
             second.close()
             if kind in APPS and round_ == rounds - 1:
-                stack.callback(server.stop)
                 servers[kind] = server
             else:
                 server.stop()

@@ -5,7 +5,7 @@ page's modules and prepares the dataset in a background thread. A first visitor'
 spends one to two seconds loading Streamlit's front end; the warm-up uses that time, so the
 first page run finds most of the imports done and the dataset cached. Warming only once
 Streamlit serves (not while it starts, in the same interpreter) makes the server healthy
-about 0.6 s sooner, and the first map about 0.5 s sooner (`bench/startup.py`).
+about 0.8 s sooner, and the first map about 0.5 s sooner (`bench/startup.py`, medians of 6).
 ``make run``, the tests and the benchmarks all start the app this way.
 """
 
