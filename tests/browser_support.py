@@ -7,6 +7,7 @@ wait is for a condition, with a deadline.
 from __future__ import annotations
 
 import contextlib
+import importlib.resources
 import os
 import socket
 import subprocess
@@ -30,6 +31,26 @@ SLIDER = '[data-testid="stSlider"] input[type="range"]'
 #: The explorer's controls, which the page sends once its map has drawn (the date slider
 #: and the place box): when both are there, the page is complete.
 CONTROLS = (SLIDER, 'input[aria-label^="Find a place"]')
+
+
+#: axe-core (Deque's accessibility engine, bundled by the axe-playwright-python package),
+#: run with the rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+AXE_JS = importlib.resources.files("axe_playwright_python") / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def wcag_failures(frame, skip: tuple[str, ...] = ()) -> list[str]:
+    """axe-core's WCAG A/AA violations in ``frame`` (a Playwright page or frame), one line
+    each: rule, how many elements, the first element and why. ``skip``: rule ids the
+    caller leaves out, with its reason where it calls this."""
+    if not frame.evaluate("typeof window.axe !== 'undefined'"):
+        frame.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    violations = frame.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => [v.id, v.nodes.length, v.nodes[0].html.slice(0, 120),"
+        " (v.nodes[0].failureSummary || '').slice(0, 240)])", WCAG_AA)
+    return [f"{rule} ×{count}: {html} — {why}" for rule, count, html, why in violations
+            if rule not in skip]
 
 
 def map_drawn_selector(date: str | None = None) -> str:

@@ -256,17 +256,22 @@ def test_text_version_and_comparison_follow_the_slider(app):
                for m in app.markdown)
 
 
-def test_events_table_filters_by_text(app):
+def test_events_table_filters_by_text(app, timeline):
     app.query_params["date"] = "2020-09-01"
     app.run()
     app.session_state["tab"] = "Events table"
     app.run()
     assert not app.exception
-    total = next(c.value for c in app.caption if "events. Select a row" in c.value)
+    def counts():  # "<shown> of the <total> events ... (the <n> earlier background ...)"
+        text = next(c.value for c in app.caption if "Select a row" in c.value)
+        words = text.split()
+        return int(words[0]), int(words[3]), int(text.split("(the ")[1].split()[0])
+
+    shown, total, background = counts()
+    assert shown == total and total + background == len(timeline.events)
     app.session_state["ev_query"] = "Shusha"
     app.run()
-    shown = next(c.value for c in app.caption if "events. Select a row" in c.value)
-    assert int(shown.split()[0]) < int(total.split()[0])
+    assert 0 < counts()[0] < total
 
 
 def test_details_show_the_cards_nearest_the_date_then_all_on_request(app):

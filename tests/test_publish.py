@@ -14,7 +14,7 @@ from dashboard.load import load_dataset
 from dashboard.model import TIMELINE_START
 from dashboard.views import publish as pub
 from dashboard.views.mapview import LAYERS, style_keys
-from tests.browser_support import block_external, static_server
+from tests.browser_support import block_external, static_server, wcag_failures
 from tests.conftest import run_cli
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -248,6 +248,24 @@ def test_the_phone_layout_has_the_map_and_the_date_in_the_first_screen(browser, 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "published-phone.png"))
     context.close()
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (390, 844)], ids=["laptop", "phone"])
+def test_the_page_passes_an_accessibility_audit(page, served, size):
+    """axe-core finds no WCAG 2.2 A/AA failure: a place open on a date with claims still
+    to come (their cards greyed), the legend open, and the page embedded at article size."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_site(page, served, "?date=2020-10-10&place=place:hadrut")
+    assert page.locator(".kb-card.kb-future").count() > 0  # the greyed cards are audited
+    page.evaluate("document.querySelector('.kb-legend').open = true")
+    assert wcag_failures(page) == []
+    # axe-core judges colours only on screen: make the screen as tall as the page.
+    page.set_viewport_size({"width": size[0],
+                            "height": page.evaluate("document.body.scrollHeight")})
+    assert wcag_failures(page) == []
+    page.set_viewport_size({"width": min(size[0], 640), "height": 420})
+    open_site(page, served, "?embed=1&date=2023-09-21")
+    assert wcag_failures(page) == []
 
 
 def test_embed_mode_works_inside_an_iframe(page, served, site, timeline):
