@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from dashboard.config import REPO_ROOT
-from dashboard.views.mapview import BLUE, FRAME_TITLE, LAYERS, ORANGE, VERMILLION, style_keys
+from dashboard.views.mapview import BLUE, FRAME_TITLE, LATER, LAYERS, ORANGE, VERMILLION, style_keys
 from tests.browser_support import (
     MAP_FRAME,
     SLIDER,
@@ -405,7 +405,9 @@ def test_every_tab_passes_an_accessibility_audit(page, server, size):
     assert wcag_failures(frame, skip=("meta-viewport",)) == []
     assert wcag_failures(page) == []
     # axe-core judges colours only on screen: bring a greyed card into view.
-    page.locator('.kb-card[style*="opacity"]').first.scroll_into_view_if_needed()
+    later = page.locator('.kb-card[style*="opacity"]')
+    later.first.scroll_into_view_if_needed()
+    assert all(text.startswith(LATER) for text in later.all_inner_texts())
     assert wcag_failures(page) == []
     for name in TAB_CONTENT:
         open_tab(page, name)

@@ -144,6 +144,9 @@ PATTERNS: dict[str, tuple[str, str]] = {
 MODEL_NOTE = ("The front is modelled from settlement reports, not observed: each settlement "
               "stands for the area closer to it than to its neighbours within its unit.")
 
+#: Marks a details card dated after the shown date, in words as well as grey (both editions).
+LATER = "Later than the shown date"
+
 #: What each style means, for the legend (style key, label).
 LEGEND: tuple[tuple[str, str], ...] = (
     ("cell-armenian", "Held by the Armenian side (Artsakh authorities / Armenian forces), "

@@ -548,8 +548,11 @@ def _sources_line(timeline: Timeline, ids) -> str:
 
 def _card(lines: list[str], future: bool) -> None:
     """One card's text as escaped HTML (lighter for the browser than Markdown, which it
-    parses card by card); a later one greyed: the panel reads as "so far" and "to come"."""
+    parses card by card); a later one greyed and saying so in words, not by colour alone:
+    the panel reads as "so far" and "to come"."""
     style = ' style="opacity:.75;font-size:.875rem"' if future else ""  # 6:1, WCAG AA
+    if future:
+        lines = [f"<em>{mapview.LATER}</em>", *lines]
     st.html(f'<div class="kb-card"{style}><p>' + "<br>".join(lines) + "</p></div><hr>")
 
 

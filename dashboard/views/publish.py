@@ -78,6 +78,7 @@ def timeline_doc(timeline: Timeline, pictures: bool = True) -> dict[str, Any]:
         "entries": entries,
         "styles": mapview.STYLES, "patterns": mapview.PATTERNS,
         "legend": [list(item) for item in mapview.LEGEND], "model_note": mapview.MODEL_NOTE,
+        "later": mapview.LATER,
         "label_zoom": mapview.LABEL_ZOOM,
         "bounds": [list(mapview.MAP_BOUNDS[0]), list(mapview.MAP_BOUNDS[1])],
         "pictures": sorted(d.isoformat() for d in picture_dates(timeline)) if pictures else [],

@@ -222,6 +222,12 @@
       if (key.indexOf("route-") === 0) { return "route " + key.slice(6).replace(/_/g, " ").replace("+", " and "); }
       return key.replace(/-/g, " ");
     }
+    // A card; one dated after the shown date is greyed and says so in words.
+    function futureCard(date) {
+      var card = el("div", null, "kb-card" + (date > view.date ? " kb-future" : ""));
+      if (date > view.date) { card.appendChild(el("em", T.later, "kb-later")); }
+      return card;
+    }
     function sourceList(list) {
       var p = el("p", "Sources: ", "kb-sources");
       list.forEach(function (s, i) {
@@ -246,7 +252,7 @@
       var claims = f.claims.length ? f.claims : (f.settlement && details.features["place:" + f.settlement] || {claims: []}).claims;
       box.appendChild(el("p", claims.length + " claim(s), " + f.events.length + " event(s)"));
       claims.forEach(function (c) {
-        var card = el("div", null, "kb-card" + (c.date > view.date ? " kb-future" : ""));
+        var card = futureCard(c.date);
         card.appendChild(el("div", KBMap.longDate(c.date) + " · claim by " + c.claimant_words +
           (c.disputed ? " (disputed" + (c.confirmed_on ? "; confirmed " + KBMap.longDate(c.confirmed_on) : "") + ")" : ""), "kb-when"));
         card.appendChild(el("p", c.summary));
@@ -262,7 +268,7 @@
         box.appendChild(card);
       });
       f.events.forEach(function (id) {
-        var ev = details.events[id], card = el("div", null, "kb-card" + (ev.date > view.date ? " kb-future" : ""));
+        var ev = details.events[id], card = futureCard(ev.date);
         var when = el("button", KBMap.longDate(ev.date), "kb-when");
         when.type = "button";
         when.addEventListener("click", function () { setDate(ev.date); });
