@@ -224,8 +224,8 @@
     }
     // A card; one dated after the shown date is greyed and says so in words.
     function futureCard(date) {
-      var card = el("div", null, "kb-card" + (date > view.date ? " kb-future" : ""));
-      if (date > view.date) { card.appendChild(el("em", T.later, "kb-later")); }
+      var later = date > view.date, card = el("div", null, later ? "kb-card kb-future" : "kb-card");
+      if (later) { card.appendChild(el("em", T.later, "kb-later")); }
       return card;
     }
     function sourceList(list) {
